@@ -1,0 +1,29 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install demo test bench eval clean
+
+$(BIN)/crisiswatch: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/crisiswatch
+
+demo: install
+	$(BIN)/crisiswatch demo
+
+test: install
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m tests.bench
+
+eval: install
+	$(BIN)/crisiswatch evaluate
+
+clean:
+	rm -rf $(VENV) .crisiswatch-demo
