@@ -1,0 +1,3 @@
+from crisiswatch.cli.main import app
+
+app()

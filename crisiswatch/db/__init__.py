@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy 2 typed models, sessions and Alembic migrations."""

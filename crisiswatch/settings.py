@@ -1,0 +1,53 @@
+"""Runtime settings, from environment variables (prefix CRISISWATCH_) or a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything that is not the brand config: where data lives, credentials, endpoints."""
+
+    model_config = SettingsConfigDict(env_prefix="CRISISWATCH_", env_file=".env", extra="ignore")
+
+    database_url: str = Field("sqlite:///crisiswatch.db", description="SQLAlchemy URL of the store")
+    config_path: Path = Field(Path("brand.yaml"), description="the brand configuration YAML")
+    templates_dir: Path = Field(PROJECT_ROOT / "templates")
+    casebook_dir: Path = Field(Path("casebook"))
+
+    # X API v2 (app-only bearer for reading; OAuth 1.0a user context for posting and DMs)
+    x_bearer_token: SecretStr | None = None
+    x_consumer_key: SecretStr | None = None
+    x_consumer_secret: SecretStr | None = None
+    x_access_token: SecretStr | None = None
+    x_access_token_secret: SecretStr | None = None
+    x_api_base_url: str | None = Field(None, description="e.g. http://127.0.0.1:8700 for the sandbox")
+    x_timeout_seconds: float = 10.0
+
+    # Google Ads API
+    google_ads_developer_token: SecretStr | None = None
+    google_ads_client_id: SecretStr | None = None
+    google_ads_client_secret: SecretStr | None = None
+    google_ads_refresh_token: SecretStr | None = None
+    google_ads_login_customer_id: str | None = None
+    google_ads_endpoint: str | None = Field(None, description="e.g. 127.0.0.1:8701 for the sandbox")
+    ads_dry_run: bool = False
+
+    # Ticket backends
+    jira_base_url: str | None = None
+    jira_email: str | None = None
+    jira_api_token: SecretStr | None = None
+    github_api_url: str = "https://api.github.com"
+    github_token: SecretStr | None = None
+    slack_webhook_url: SecretStr | None = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
