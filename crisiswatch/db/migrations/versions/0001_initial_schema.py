@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:12:51.289747
+Create Date: 2026-11-24 23:17:17.349381
 """
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('handle', sa.String(length=32), nullable=False),
+    sa.Column('x_user_id', sa.BigInteger(), nullable=True),
     sa.Column('created_at', crisiswatch.db.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
