@@ -95,6 +95,22 @@ class Mention(Base):
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class BrandPost(Base):
+    """A post by the brand's own account: kept apart from mentions, read to see whom it answered."""
+
+    __tablename__ = "brand_post"
+    __table_args__ = (UniqueConstraint("brand_id", "x_id", name="uq_brand_post"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
+    x_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    conversation_id: Mapped[int | None] = mapped_column(BigInteger)
+    in_reply_to_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    referenced: Mapped[list[Any]] = mapped_column(default=list)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
 class Cursor(Base):
     """The newest X id stored for one source and query of a brand."""
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 23:17:17.349381
+Create Date: 2026-11-24 23:20:02.415951
 """
 from __future__ import annotations
 
@@ -42,6 +42,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('slug')
     )
+    op.create_table('brand_post',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('x_id', sa.BigInteger(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', crisiswatch.db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('conversation_id', sa.BigInteger(), nullable=True),
+    sa.Column('in_reply_to_user_id', sa.BigInteger(), nullable=True),
+    sa.Column('referenced', sa.JSON(), nullable=False),
+    sa.Column('metrics', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brand.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('brand_id', 'x_id', name='uq_brand_post')
+    )
+    with op.batch_alter_table('brand_post', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_brand_post_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_brand_post_created_at'), ['created_at'], unique=False)
+
     op.create_table('crisis_case',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('brand_id', sa.Integer(), nullable=False),
@@ -293,6 +311,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_crisis_case_brand_id'))
 
     op.drop_table('crisis_case')
+    with op.batch_alter_table('brand_post', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_brand_post_created_at'))
+        batch_op.drop_index(batch_op.f('ix_brand_post_brand_id'))
+
+    op.drop_table('brand_post')
     op.drop_table('brand')
     op.drop_table('author')
     # ### end Alembic commands ###
