@@ -50,8 +50,8 @@ _RULES: dict[str, list[tuple[float, str]]] = {
               r"|fake (offer|deal|sale)|false advertising|not as advertised|hashtag|marketing|influencer\w*"),
     ],
 }
-_WORDS, _COMPLEX = index_patterns((p, (cat, w)) for cat, rules in _RULES.items() for w, p in rules)
-_PHRASES: PhraseSet[tuple[str, float]] = PhraseSet(_COMPLEX)
+_WORDS, PHRASES = index_patterns((p, (cat, w)) for cat, rules in _RULES.items() for w, p in rules)
+_PHRASES: PhraseSet[tuple[str, float]] = PhraseSet(PHRASES)
 _RANK = {cat: i for i, cat in enumerate(_RULES)}  # ties go to the earlier (more severe) category
 SEVERITY = {
     "ethics_legal": 1.0,
@@ -65,7 +65,7 @@ SEVERITY = {
 }
 
 
-def categorise(tokens: list[str], low: str, negative: bool) -> str:
+def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tuple[str, float]] | None = None) -> str:
     """The best-supported category of a tokenised, lower-case, accent-free text.
 
     A complaint with no topical cue is about the service the person got (customer_service);
@@ -77,7 +77,7 @@ def categorise(tokens: list[str], low: str, negative: bool) -> str:
         hit = get(tok)
         if hit is not None:
             scores[hit[0]] = scores.get(hit[0], 0.0) + hit[1]
-    for cat, weight in _PHRASES.find(low):
+    for cat, weight in _PHRASES.find(low) if phrase_hits is None else phrase_hits:
         scores[cat] = scores.get(cat, 0.0) + weight
     if not scores:
         return "customer_service" if negative else "other"

@@ -35,8 +35,8 @@ CRISIS_TERMS: dict[str, str] = {
 }
 
 
-_WORDS, _COMPLEX = index_patterns((p, name) for name, p in CRISIS_TERMS.items())
-_PHRASES: PhraseSet[str] = PhraseSet(_COMPLEX)
+_WORDS, PHRASES = index_patterns((p, name) for name, p in CRISIS_TERMS.items())
+_PHRASES: PhraseSet[str] = PhraseSet(PHRASES)
 
 
 @lru_cache(maxsize=256)
@@ -45,7 +45,9 @@ def _extra_pattern(extra: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(" + "|".join(alts) + r")(?!\w)") if alts else None
 
 
-def find_crisis_terms(tokens: list[str], low: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+def find_crisis_terms(
+    tokens: list[str], low: str, extra: tuple[str, ...] = (), phrase_hits: list[str] | None = None
+) -> tuple[str, ...]:
     """The canonical crisis terms in a tokenised, lower-case, accent-free text, then the brand's own terms as written."""
     found: list[str] = []
     get = _WORDS.get
@@ -53,7 +55,7 @@ def find_crisis_terms(tokens: list[str], low: str, extra: tuple[str, ...] = ()) 
         name = get(tok)
         if name is not None and name not in found:
             found.append(name)
-    for name in _PHRASES.find(low):
+    for name in _PHRASES.find(low) if phrase_hits is None else phrase_hits:
         if name not in found:
             found.append(name)
     if extra:

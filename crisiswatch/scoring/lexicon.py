@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from crisiswatch.scoring.matcher import PhraseSet, TokenIndex
+from crisiswatch.scoring.matcher import TokenIndex
 from crisiswatch.scoring.text import strip_accents
 
 LEXICONS = Path(__file__).resolve().parent / "lexicons"
@@ -27,7 +27,7 @@ class Lexicon:
     """Valences of words (and word prefixes) and of phrases, for one language."""
 
     words: TokenIndex[float]
-    phrases: PhraseSet[float]
+    phrase_entries: list[tuple[str, float]]
     spanish: bool
 
 
@@ -46,12 +46,20 @@ def _words(name: str) -> list[str]:
     return [w.strip() for w in lines if w.strip() and not w.startswith("# ")]
 
 
+def _with_negators(index: TokenIndex[float]) -> TokenIndex[float]:
+    from crisiswatch.scoring.sentiment import NEGATOR_CUE, NEGATORS
+
+    for word in NEGATORS:
+        index.words.setdefault(word, NEGATOR_CUE)
+    return index
+
+
 def _english_words() -> TokenIndex[float]:
     index: TokenIndex[float] = TokenIndex()
     for name in ("vader_en.tsv", "brand_en.tsv", "emoji.tsv"):
         for token, value in _rows(name):
             index.add(strip_accents(token.lower()), value)
-    return index
+    return _with_negators(index)
 
 
 def _spanish_words() -> TokenIndex[float]:
@@ -68,17 +76,17 @@ def _spanish_words() -> TokenIndex[float]:
     for name in ("brand_es.tsv", "emoji.tsv"):
         for token, value in _rows(name):
             index.add(strip_accents(token.lower()), value)
-    return index
+    return _with_negators(index)
 
 
 @lru_cache(maxsize=None)
 def english() -> Lexicon:
-    return Lexicon(_english_words(), PhraseSet(_rows("brand_en_phrases.tsv")), spanish=False)
+    return Lexicon(_english_words(), _rows("brand_en_phrases.tsv"), spanish=False)
 
 
 @lru_cache(maxsize=None)
 def spanish() -> Lexicon:
-    return Lexicon(_spanish_words(), PhraseSet(_rows("brand_es_phrases.tsv")), spanish=True)
+    return Lexicon(_spanish_words(), _rows("brand_es_phrases.tsv"), spanish=True)
 
 
 @lru_cache(maxsize=None)
@@ -87,5 +95,5 @@ def both() -> Lexicon:
     es, en = _spanish_words(), _english_words()
     words = TokenIndex({**es.words, **en.words}, {**es.prefixes, **en.prefixes})
     words._max = max(len(p) for p in words.prefixes)
-    phrases = PhraseSet(_rows("brand_en_phrases.tsv") + _rows("brand_es_phrases.tsv"))
+    phrases = _rows("brand_en_phrases.tsv") + _rows("brand_es_phrases.tsv")
     return Lexicon(words, phrases, spanish=True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from crisiswatch.scoring import lexicon
+from crisiswatch.scoring.categories import PHRASES as CATEGORY_PHRASES
 from crisiswatch.scoring.categories import categorise
+from crisiswatch.scoring.crisis import PHRASES as CRISIS_PHRASES
 from crisiswatch.scoring.crisis import find_crisis_terms
+from crisiswatch.scoring.matcher import PhraseSet
 from crisiswatch.scoring.sentiment import caps_words, valence
 from crisiswatch.scoring.text import TOKEN, detect_language, normalise, squeeze, strip_accents
 from crisiswatch.scoring.types import Sentiment, TextScore
@@ -24,6 +27,14 @@ def label(score: float, negative_at: float = NEGATIVE_AT, positive_at: float = P
     return "neutral"
 
 
+def _all_phrases(lex: lexicon.Lexicon) -> PhraseSet[tuple[str, object]]:
+    """Valence phrases, category phrases and crisis phrases in one set: one pass over each text."""
+    entries: list[tuple[str, tuple[str, object]]] = [(p, ("v", v)) for p, v in lex.phrase_entries]
+    entries += [(p, ("c", v)) for p, v in CATEGORY_PHRASES]
+    entries += [(p, ("x", v)) for p, v in CRISIS_PHRASES]
+    return PhraseSet(entries)
+
+
 class LexiconScorer:
     """Lexicon-and-rules scorer tuned for what people write to and about brands."""
 
@@ -31,22 +42,27 @@ class LexiconScorer:
 
     def __init__(self, crisis_terms: Iterable[str] = ()) -> None:
         self.crisis_terms = tuple(crisis_terms)
-        self._en, self._es, self._both = lexicon.english(), lexicon.spanish(), lexicon.both()
+        self._lex = {"en": lexicon.english(), "es": lexicon.spanish(), "other": lexicon.both()}
+        self._phrases = {lang: _all_phrases(lex) for lang, lex in self._lex.items()}
 
     def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:
         clean, elongated = squeeze(normalise(text))
         low = strip_accents(clean.lower())
         tokens = TOKEN.findall(low)
         lang = detect_language(clean, lang_hint, tokens)
-        lex = self._es if lang == "es" else self._en if lang == "en" else self._both
-        score = valence(tokens, low, lex, caps_words(clean), elongated)
+        values: list[float] = []
+        cats: list[tuple[str, float]] = []
+        terms: list[str] = []
+        for kind, payload in self._phrases[lang].find(low):
+            (values if kind == "v" else cats if kind == "c" else terms).append(payload)  # type: ignore[attr-defined]
+        score = valence(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
         sentiment = label(score)
         return TextScore(
             lang=lang,
             sentiment=sentiment,
             sentiment_score=round(score, 4),
-            category=categorise(tokens, low, sentiment == "negative"),
-            crisis_terms=find_crisis_terms(tokens, low, self.crisis_terms),
+            category=categorise(tokens, low, sentiment == "negative", cats),
+            crisis_terms=find_crisis_terms(tokens, low, self.crisis_terms, terms),
         )
 
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]:

@@ -37,7 +37,7 @@ class TokenIndex(Generic[T]):
     def __init__(self, words: dict[str, T] | None = None, prefixes: dict[str, T] | None = None) -> None:
         self.words: dict[str, T] = dict(words or {})
         self.prefixes: dict[str, T] = dict(prefixes or {})
-        self._memo: dict[str, T | None] = {}
+        self.memo: dict[str, T | None] = {}
         self._max = 0
 
     def add(self, token: str, value: T) -> None:
@@ -46,12 +46,12 @@ class TokenIndex(Generic[T]):
             self.prefixes[token[:-1]] = value
         else:
             self.words[token] = value
-        self._memo.clear()
+        self.memo.clear()
         self._max = max((len(p) for p in self.prefixes), default=0)
 
     def get(self, token: str) -> T | None:
         try:
-            return self._memo[token]
+            return self.memo[token]
         except KeyError:
             pass
         v = self.words.get(token)
@@ -60,9 +60,9 @@ class TokenIndex(Generic[T]):
                 v = self.prefixes.get(token[:k])
                 if v is not None:
                     break
-        if len(self._memo) > _MEMO_LIMIT:
-            self._memo.clear()
-        self._memo[token] = v
+        if len(self.memo) > _MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[token] = v
         return v
 
 

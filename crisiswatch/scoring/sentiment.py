@@ -29,6 +29,7 @@ BANG = 0.292
 _BUT = frozenset(("but", "pero", "however", "aunque", "sino"))
 _CAPS = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
 _NONE: frozenset[str] = frozenset()
+_MISS = object()
 
 
 def caps_words(raw: str) -> frozenset[str]:
@@ -39,26 +40,27 @@ def caps_words(raw: str) -> frozenset[str]:
     return frozenset(strip_accents(w.lower()) for w in found) if found else _NONE
 
 
-def valence(tokens: list[str], low: str, lex: Lexicon, caps: frozenset[str] = _NONE, elongated: bool = False) -> float:
+def valence(
+    tokens: list[str], phrase_values: list[float], lex: Lexicon, caps: frozenset[str] = _NONE, elongated: bool = False, bangs: int = 0
+) -> float:
     """A compound score in [-1, 1] (VADER-style normalisation of the summed valences)."""
-    get = lex.words.get
-    sentiments: list[float] = []
+    index = lex.words
+    get = index.memo.get
+    values = [get(t, _MISS) for t in tokens]
+    if _MISS in values:
+        lookup = index.get
+        values = [lookup(t) if v is _MISS else v for t, v in zip(tokens, values, strict=True)]
+    sentiments = [v or 0.0 for v in values]  # type: ignore[misc]
     but_at = -1
-    for i, tok in enumerate(tokens):
-        if tok[0] == "#":
-            tok = tok[1:]
-        v = get(tok)
-        if not v:
-            if tok in NEGATORS or tok.endswith("n't"):
-                sentiments.append(NEGATOR_CUE)
-            else:
-                if tok in _BUT:
-                    but_at = i
-                sentiments.append(0.0)
+    for i, v in enumerate(values):
+        if not v or v == NEGATOR_CUE:
+            if v is None and tokens[i] in _BUT:
+                but_at = i
             continue
-        sign = 1.0 if v > 0 else -1.0
+        tok = tokens[i]
+        sign = 1.0 if v > 0 else -1.0  # type: ignore[operator]
         if caps and tok in caps:
-            v += sign * CAPS_BOOST
+            v += sign * CAPS_BOOST  # type: ignore[operator]
         negated = False
         for j in (1, 2, 3):
             if i < j:
@@ -66,23 +68,20 @@ def valence(tokens: list[str], low: str, lex: Lexicon, caps: frozenset[str] = _N
             prev = tokens[i - j]
             b = BOOSTERS.get(prev)
             if b is not None:
-                v += sign * b * _WEIGHTS[j]
+                v += sign * b * _WEIGHTS[j]  # type: ignore[operator]
             elif prev in NEGATORS or prev.endswith("n't"):
                 negated = True
                 if sentiments[i - j] == NEGATOR_CUE:
                     sentiments[i - j] = 0.0  # the negator counts through the word it flips
-        if negated:
-            v *= NEGATION_FACTOR
-        sentiments.append(v)
+        sentiments[i] = v * NEGATION_FACTOR if negated else v  # type: ignore[operator]
     if but_at >= 0:
         total = 0.5 * sum(sentiments[:but_at]) + 1.5 * sum(sentiments[but_at:])
     else:
         total = sum(sentiments)
-    for p in lex.phrases.find(low):
-        total += p
+    total += sum(phrase_values)
     if total:
-        bangs = min(low.count("!"), 4) * BANG
-        total += bangs if total > 0 else -bangs
+        b = min(bangs, 4) * BANG
+        total += b if total > 0 else -b
         if elongated:
             total += 0.3 if total > 0 else -0.3
     return total / math.sqrt(total * total + 15.0)

@@ -14,7 +14,7 @@ _ENTITY = re.compile(r"&(amp|lt|gt|quot);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"'}
 # words (with an inner apostrophe), hashtags, emoticons, emoji, ! and ?
 TOKEN = re.compile(
-    r"#?\w+(?:['’]\w+)*|[:;=8][-o'^]?[()\[\]dDpP/\\|*$@3]+|[)(][-o']?[:;=]|<3|"
+    r"\w+(?:['’]\w+)*|[:;=8][-o'^]?[()\[\]dDpP/\\|*$@3]+|[)(][-o']?[:;=]|<3|"
     r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55]|[!?]"
 )
 

@@ -12,7 +12,7 @@ from crisiswatch.scoring.lexicon_scorer import LexiconScorer
 DATA = Path(os.environ.get("CRISISWATCH_DATA_DIR") or Path(__file__).resolve().parents[2].parent / "shared" / "data")
 
 
-def rate(fn, texts: list[str], repeat: int = 3) -> float:  # noqa: ANN001
+def rate(fn, texts: list[str], repeat: int = 5) -> float:  # noqa: ANN001
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
