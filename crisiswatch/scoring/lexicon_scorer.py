@@ -15,7 +15,7 @@ from crisiswatch.scoring.text import TOKEN, detect_language, normalise, squeeze,
 from crisiswatch.scoring.types import Sentiment, TextScore
 
 NEGATIVE_AT = -0.05
-POSITIVE_AT = 0.05
+POSITIVE_AT = 0.3
 
 
 def label(score: float, negative_at: float = NEGATIVE_AT, positive_at: float = POSITIVE_AT) -> Sentiment:
