@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     templates_dir: Path = Field(PROJECT_ROOT / "templates")
     casebook_dir: Path = Field(Path("casebook"))
 
+    scorer: str = Field("lexicon", description="text scorer: a registered name, an entry point, or package.module:Class")
+    data_dir: Path | None = Field(None, description="labelled data for `crisiswatch evaluate` (default ../shared/data)")
+
     # X API v2 (app-only bearer for reading; OAuth 1.0a user context for posting and DMs)
     x_bearer_token: SecretStr | None = None
     x_consumer_key: SecretStr | None = None

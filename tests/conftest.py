@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from crisiswatch.db.session import get_engine, upgrade_database
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("CRISISWATCH_DATA_DIR") or REPO.parent / "shared" / "data")
 POSTGRES_URL = os.environ.get(
     "CRISISWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

@@ -1,0 +1,143 @@
+"""`crisiswatch score` (add scores to any CSV) and `crisiswatch evaluate` (quality on labelled data)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from crisiswatch.errors import ConfigError, CrisiswatchError, RejectedInput
+
+OUT_COLUMNS = ("lang", "sentiment", "sentiment_score", "category", "risk")
+BATCH = 1000
+
+
+def _scorer(name: str | None):  # noqa: ANN202
+    from crisiswatch.scoring.registry import get_scorer
+    from crisiswatch.settings import get_settings
+
+    return get_scorer(name or get_settings().scorer)
+
+
+def _batches(reader: csv.DictReader, size: int) -> Iterator[list[dict[str, str]]]:
+    batch: list[dict[str, str]] = []
+    for row in reader:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def score_csv(src: Path, dst: Path, text_column: str, scorer_name: str | None = None, lang_column: str | None = None) -> int:
+    """Copy src to dst adding lang, sentiment, sentiment_score, category and risk; streams in batches."""
+    from crisiswatch.scoring.mentions import mention_risk
+
+    scorer = _scorer(scorer_name)
+    csv.field_size_limit(sys.maxsize)
+    try:
+        fin = src.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise RejectedInput(f"input CSV {src} does not exist") from None
+    n = 0
+    with fin, dst.open("w", encoding="utf-8", newline="") as fout:
+        reader = csv.DictReader(fin)
+        columns = list(reader.fieldnames or [])
+        for wanted, option in ((text_column, "--text-column"), (lang_column, "--lang-column")):
+            if wanted is not None and wanted not in columns:
+                raise RejectedInput(
+                    f"{src} has no column {wanted!r} ({option}); its columns are: {', '.join(columns) or '(none: empty file?)'}"
+                )
+        extra = [c for c in OUT_COLUMNS if c not in columns]
+        writer = csv.DictWriter(fout, fieldnames=columns + extra)
+        writer.writeheader()
+        for batch in _batches(reader, BATCH):
+            hints = [r.get(lang_column) or None for r in batch] if lang_column else None
+            for row, s in zip(batch, scorer.score_texts([r[text_column] or "" for r in batch], hints), strict=True):
+                row.update(lang=s.lang, sentiment=s.sentiment, sentiment_score=f"{s.sentiment_score:.4f}",
+                           category=s.category, risk=f"{mention_risk(s):.1f}")
+                writer.writerow(row)
+                n += 1
+    return n
+
+
+def default_data_dir() -> Path:
+    from crisiswatch.settings import PROJECT_ROOT, get_settings
+
+    return get_settings().data_dir or PROJECT_ROOT.parent / "shared" / "data"
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def evaluation_table(results: list) -> Table:  # list[evaluation.Result]
+    from crisiswatch.scoring.evaluation import METRICS
+
+    systems = list(results[0].metrics) if results else []
+    table = Table(title="crisiswatch scoring on labelled data (dev files)")
+    table.add_column("data set")
+    table.add_column("rows", justify="right")
+    table.add_column("metric")
+    for name in systems:
+        table.add_column(name, justify="right")
+    table.add_column("goal", justify="right")
+    table.add_column("met?", justify="center")
+    for r in results:
+        goals = {g.metric: g for g in r.dataset.goals}
+        first = True
+        for metric in METRICS:
+            values = [r.metrics[s].get(metric) for s in systems]
+            if all(v is None for v in values):
+                continue
+            goal = goals.get(metric)
+            ours = r.metrics[systems[0]].get(metric)
+            verdict = "" if goal is None else ("[green]pass[/]" if goal.met(ours) else "[red]fail[/]")
+            table.add_row(r.dataset.title if first else "", str(r.rows) if first else "", metric,
+                          *(_fmt(v) for v in values), f">= {goal.minimum:.2f}" if goal else "", verdict)
+            first = False
+        table.add_section()
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add `score` and `evaluate` to the crisiswatch command line."""
+    from crisiswatch.cli.main import fail
+
+    @app.command("score")
+    def score(
+        input_csv: Path = typer.Argument(..., help="CSV with a column of texts"),
+        out: Path = typer.Option(..., "--out", "-o", help="where to write the CSV with scores added"),
+        text_column: str = typer.Option("text", "--text-column", help="the column holding the text"),
+        lang_column: str = typer.Option(None, "--lang-column", help="optional column with X's lang code"),
+        scorer: str = typer.Option(None, "--scorer", envvar="CRISISWATCH_SCORER", help="scorer name or module:Class"),
+    ) -> None:
+        """Add lang, sentiment, sentiment_score, category and risk columns to any CSV."""
+        try:
+            n = score_csv(input_csv, out, text_column, scorer, lang_column)
+        except CrisiswatchError as exc:
+            fail(exc)
+        Console(stderr=True).print(f"scored {n} rows -> {out}")
+
+    @app.command("evaluate")
+    def evaluate(
+        data_dir: Path = typer.Option(None, "--data-dir", envvar="CRISISWATCH_DATA_DIR", help="folder of labelled CSVs"),
+        scorer: str = typer.Option(None, "--scorer", envvar="CRISISWATCH_SCORER", help="scorer name or module:Class"),
+    ) -> None:
+        """Measure the scorer on the labelled data, side by side with VADER, against the goals."""
+        from crisiswatch.scoring.evaluation import VADER_MISSING, run_evaluation, vader_system
+
+        console = Console()
+        try:
+            results = run_evaluation(data_dir or default_data_dir(), _scorer(scorer))
+        except (CrisiswatchError, ConfigError) as exc:
+            fail(exc)
+        console.print(evaluation_table(results))
+        if vader_system() is None:
+            console.print(f"[yellow]{VADER_MISSING}[/]")

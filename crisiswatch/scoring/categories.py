@@ -1,0 +1,84 @@
+"""Which part of the business a mention is about, from phrase rules in both languages."""
+
+from __future__ import annotations
+
+from crisiswatch.scoring.matcher import PhraseSet, index_patterns
+
+# category -> (weight, regex) cues; matched on lower-case, accent-free text. Generic for any brand.
+_RULES: dict[str, list[tuple[float, str]]] = {
+    "ethics_legal": [
+        (3.0, r"racis\w*|discrimin\w*|sexis\w*|homophob\w*|homofob\w*|harass\w*|acos[oa]\w*|fraud\w*|scam\w*|estaf\w*"
+              r"|lawsuit|sue\b|sued|suing|lawyer|attorney|abogad\w*|demandar\w*|denunci\w*|illegal|ilegal\w*|privacy"
+              r"|privacidad|data breach|leak(ed)?\b|filtracion|hack\w*|jaqueo|unsafe|insegur\w*|safety|seguridad"
+              r"|boycott\w*|boicot\w*|corrupt\w*|exploit\w*|explotacion|abuse\w*|abuso\w*|maltrato|poison\w*|intoxica\w*"),
+    ],
+    "billing_payments": [
+        (2.0, r"refund\w*|reembols\w*|devolucion del dinero|devuelvan? (mi|el) dinero|charged?|charges|overcharg\w*"
+              r"|cobr[oaé]\w*|cobro\w*|billing|bill\b|factura\w*|invoice|payment\w*|pago\w*|pagu\w*|credit card|tarjeta"
+              r"|fee\b|fees|comision\w*|price\w*|precio\w*|tarifa\w*|money|dinero|\$\d+|\d+ ?(usd|eur|euros|pesos|dolares)"
+              r"|voucher|credit\b|cargo\w* (extra|indebido|doble)|doble cargo|suscripcion|subscription"),
+    ],
+    "delivery_logistics": [
+        (2.5, r"bag\b|bags\b|baggage|luggage|suitcase|maleta\w*|equipaje\w*|valija\w*|package\w*|parcel|paquete\w*"
+              r"|shipping|shipment|envio\w*|delivery|deliver\w*|entrega\w*|pedido\w*|courier|tracking|rastreo"
+              r"|mensajer\w*|repartidor\w*|carousel|claim\b|lost and found|objetos perdidos"),
+    ],
+    "service_disruption": [
+        (2.0, r"delay\w*|late\b|later\b|cancel+\w*|cancelad\w*|cancelaci\w*|retras\w*|demora\w*|outage\w*|down\b|caid[oa]\b"
+              r"|se cayo|no funciona|not working|isn'?t working|stranded|stuck|missed (my |our )?connect\w*|connection"
+              r"|diverted|grounded|tarmac|gate\b|deic\w*|weather|strike|huelga\w*|paro\b|long lines?|queue|cola\b|colas\b"
+              r"|fila\b|filas\b|on time|departure|boarding|embarque|sin servicio|interrup\w*|overbook\w*|sobreventa"
+              r"|reschedul\w*|rebook\w*|reprogram\w*|waitlist|standby|missed (my |our |the )?flight|perd\w* (el|mi) vuelo"),
+    ],
+    "customer_service": [
+        (1.6, r"customer (service|care|support)|atencion al cliente|servicio al cliente|agent\w*|agente\w*|representative"
+              r"|rep\b|staff|personal\b|employee\w*|emplead\w*|rude|grosero\w*|maleducad\w*|on hold|hold\b|call\w*|llam\w*"
+              r"|phone|telefono|hung up|colg\w*|email\w*|correo|respon\w*|contest\w*|answer\w*|reply|replied|dm\b|dms\b"
+              r"|message|mensaje\w*|help\w*|ayud\w*|nobody|no one|nadie|attendant\w*|azafat\w*|tripulaci\w*|crew"
+              r"|supervisor|manager|gerente|chat\b|complain\w*|queja\w*|reclam\w*|treat\w*|trato|atencion|attitude|actitud"),
+    ],
+    "product_quality": [
+        (1.8, r"seat\w*|asiento\w*|legroom|wifi|wi-fi|internet|food|comida|meal\w*|snack\w*|drink\w*|bebida\w*|dirty|sucio\w*"
+              r"|broken|rot[oa]s?\b|defect\w*|defectuos\w*|quality|calidad|smell\w*|olor\w*|cold\b|frio\b|hot\b|calor"
+              r"|uncomfortable|incomod\w*|entertainment|tv\b|screen|pantalla\w*|movie\w*|app\b|website|web\b|pagina"
+              r"|aplicacion|bathroom|lavatory|bano\w*|cabin\w*|cabina|plane\b|aircraft|avion\b|product\w*|producto\w*"
+              r"|battery|bateria|firmware|bug\w*|glitch\w*|crash\w*|no sirve|doesn'?t work|stopped working|dejo de funcionar"),
+    ],
+    "marketing_misunderstanding": [
+        (2.5, r"\bad\b|\bads\b|advert\w*|commercial\b|anuncio\w*|publicidad|campaign|campana\w*|promo\w*|promotion"
+              r"|oferta\w*|slogan|eslogan|tone.?deaf|offensive ad|misleading|enganos\w*|publicidad engan\w*"
+              r"|fake (offer|deal|sale)|false advertising|not as advertised|hashtag|marketing|influencer\w*"),
+    ],
+}
+_WORDS, PHRASES = index_patterns((p, (cat, w)) for cat, rules in _RULES.items() for w, p in rules)
+_PHRASES: PhraseSet[tuple[str, float]] = PhraseSet(PHRASES)
+_RANK = {cat: i for i, cat in enumerate(_RULES)}  # ties go to the earlier (more severe) category
+SEVERITY = {
+    "ethics_legal": 1.0,
+    "service_disruption": 0.7,
+    "product_quality": 0.6,
+    "delivery_logistics": 0.55,
+    "billing_payments": 0.55,
+    "marketing_misunderstanding": 0.6,
+    "customer_service": 0.5,
+    "other": 0.3,
+}
+
+
+def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tuple[str, float]] | None = None) -> str:
+    """The best-supported category of a tokenised, lower-case, accent-free text.
+
+    A complaint with no topical cue is about the service the person got (customer_service);
+    anything else without a cue is `other`.
+    """
+    scores: dict[str, float] = {}
+    get = _WORDS.get
+    for tok in tokens:
+        hit = get(tok)
+        if hit is not None:
+            scores[hit[0]] = scores.get(hit[0], 0.0) + hit[1]
+    for cat, weight in _PHRASES.find(low) if phrase_hits is None else phrase_hits:
+        scores[cat] = scores.get(cat, 0.0) + weight
+    if not scores:
+        return "customer_service" if negative else "other"
+    return max(scores, key=lambda c: (scores[c], -_RANK[c]))

@@ -1,0 +1,73 @@
+"""The default scorer: lexicon and rules, Spanish and English, offline, tens of thousands of texts a second."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from crisiswatch.scoring import lexicon
+from crisiswatch.scoring.categories import PHRASES as CATEGORY_PHRASES
+from crisiswatch.scoring.categories import categorise
+from crisiswatch.scoring.crisis import PHRASES as CRISIS_PHRASES
+from crisiswatch.scoring.crisis import find_crisis_terms
+from crisiswatch.scoring.matcher import PhraseSet
+from crisiswatch.scoring.sentiment import caps_words, valence
+from crisiswatch.scoring.text import TOKEN, detect_language, normalise, squeeze, strip_accents
+from crisiswatch.scoring.types import Sentiment, TextScore
+
+NEGATIVE_AT = -0.05
+POSITIVE_AT = 0.3
+
+
+def label(score: float, negative_at: float = NEGATIVE_AT, positive_at: float = POSITIVE_AT) -> Sentiment:
+    """negative / neutral / positive from a score in [-1, 1]."""
+    if score <= negative_at:
+        return "negative"
+    if score >= positive_at:
+        return "positive"
+    return "neutral"
+
+
+def _all_phrases(lex: lexicon.Lexicon) -> PhraseSet[tuple[str, object]]:
+    """Valence phrases, category phrases and crisis phrases in one set: one pass over each text."""
+    entries: list[tuple[str, tuple[str, object]]] = [(p, ("v", v)) for p, v in lex.phrase_entries]
+    entries += [(p, ("c", v)) for p, v in CATEGORY_PHRASES]
+    entries += [(p, ("x", v)) for p, v in CRISIS_PHRASES]
+    return PhraseSet(entries)
+
+
+class LexiconScorer:
+    """Lexicon-and-rules scorer tuned for what people write to and about brands."""
+
+    name = "lexicon"
+
+    def __init__(self, crisis_terms: Iterable[str] = ()) -> None:
+        self.crisis_terms = tuple(crisis_terms)
+        self._lex = {"en": lexicon.english(), "es": lexicon.spanish(), "other": lexicon.both()}
+        self._phrases = {lang: _all_phrases(lex) for lang, lex in self._lex.items()}
+
+    def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:
+        clean, elongated = squeeze(normalise(text))
+        low = strip_accents(clean.lower())
+        tokens = TOKEN.findall(low)
+        lang = detect_language(clean, lang_hint, tokens)
+        values: list[float] = []
+        cats: list[tuple[str, float]] = []
+        terms: list[str] = []
+        for kind, payload in self._phrases[lang].find(low):
+            (values if kind == "v" else cats if kind == "c" else terms).append(payload)  # type: ignore[attr-defined]
+        score = valence(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
+        sentiment = label(score)
+        return TextScore(
+            lang=lang,
+            sentiment=sentiment,
+            sentiment_score=round(score, 4),
+            category=categorise(tokens, low, sentiment == "negative", cats),
+            crisis_terms=find_crisis_terms(tokens, low, self.crisis_terms, terms),
+        )
+
+    def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]:
+        if lang_hints is None:
+            return [self.score_text(t) for t in texts]
+        if len(lang_hints) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(lang_hints)} language hints")
+        return [self.score_text(t, h) for t, h in zip(texts, lang_hints, strict=True)]

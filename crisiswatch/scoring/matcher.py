@@ -1,0 +1,107 @@
+"""Fast matching of word lists and phrase patterns: memoised token lookups and one gate regex."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+_NONCAPTURING = re.compile(r"\((?!\?)")
+_SIMPLE = re.compile(r"^(\w+?(?:'\w+)?)(\\w\*)?(\\b)?$")
+_MEMO_LIMIT = 200_000
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (`a|b(c|d)` -> `a`, `b(c|d)`)."""
+    out, depth, start, escaped = [], 0, 0, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    out.append(pattern[start:])
+    return out
+
+
+class TokenIndex(Generic[T]):
+    """Maps a token to a value by exact word, else by its longest listed prefix; memoised."""
+
+    def __init__(self, words: dict[str, T] | None = None, prefixes: dict[str, T] | None = None) -> None:
+        self.words: dict[str, T] = dict(words or {})
+        self.prefixes: dict[str, T] = dict(prefixes or {})
+        self.memo: dict[str, T | None] = {}
+        self._max = 0
+
+    def add(self, token: str, value: T) -> None:
+        """Add a word; a trailing `*` makes it a prefix."""
+        if token.endswith("*"):
+            self.prefixes[token[:-1]] = value
+        else:
+            self.words[token] = value
+        self.memo.clear()
+        self._max = max((len(p) for p in self.prefixes), default=0)
+
+    def get(self, token: str) -> T | None:
+        try:
+            return self.memo[token]
+        except KeyError:
+            pass
+        v = self.words.get(token)
+        if v is None:
+            for k in range(min(len(token), self._max), 2, -1):
+                v = self.prefixes.get(token[:k])
+                if v is not None:
+                    break
+        if len(self.memo) > _MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[token] = v
+        return v
+
+
+class PhraseSet(Generic[T]):
+    """Patterns searched in one pass: a gate regex finds candidates, the first fitting pattern names each."""
+
+    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+        pairs = [(_NONCAPTURING.sub("(?:", p), v) for p, v in entries]
+        self.patterns = [(re.compile(p), v) for p, v in pairs]
+        alts = sorted({p for p, _ in pairs})
+        self.gate = re.compile(r"(?<!\w)(?:" + "|".join(alts) + ")") if alts else None
+
+    def find(self, text: str) -> list[T]:
+        if self.gate is None:
+            return []
+        out: list[T] = []
+        for m in self.gate.finditer(text):
+            s = m.group()
+            for rx, value in self.patterns:
+                if rx.fullmatch(s):
+                    out.append(value)
+                    break
+        return out
+
+
+def index_patterns(entries: Iterable[tuple[str, T]]) -> tuple[TokenIndex[T], list[tuple[str, T]]]:
+    """Split (regex, value) entries: single words and `word\\w*` prefixes go to a TokenIndex, the rest stay regexes."""
+    index: TokenIndex[T] = TokenIndex()
+    complex_: list[tuple[str, T]] = []
+    for pattern, value in entries:
+        for alt in split_alternatives(pattern):
+            m = _SIMPLE.match(alt)
+            if m:
+                word = m.group(1)
+                if m.group(2):
+                    index.prefixes.setdefault(word, value)
+                else:
+                    index.words.setdefault(word, value)
+            else:
+                complex_.append((alt, value))
+    index._max = max((len(p) for p in index.prefixes), default=0)
+    return index, complex_

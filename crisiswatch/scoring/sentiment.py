@@ -1,0 +1,87 @@
+"""Rule-based valence of one text: lexicon, phrases, negation, boosters, caps, emoji, "but"."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from crisiswatch.scoring.lexicon import Lexicon
+from crisiswatch.scoring.text import strip_accents
+
+NEGATORS = frozenset(
+    "not no never nor none nobody nothing neither cannot cant can't dont don't didnt didn't doesnt doesn't isnt isn't"
+    " wasnt wasn't werent weren't wont won't wouldnt wouldn't shouldnt shouldn't couldnt couldn't havent haven't"
+    " hasnt hasn't hadnt hadn't aint ain't without arent aren't"
+    " ni nunca jamas tampoco nadie ningun ninguna sin".split()
+)
+BOOSTERS = {
+    **dict.fromkeys("very so really extremely totally absolutely completely utterly super incredibly seriously"
+                    " truly highly most such too especially".split(), 0.293),
+    **dict.fromkeys("muy super tan demasiado totalmente absolutamente completamente realmente increiblemente"
+                    " bastante re sumamente".split(), 0.293),
+    **dict.fromkeys("slightly somewhat barely kinda sorta little poco algo apenas".split(), -0.293),
+}
+_WEIGHTS = (0.0, 1.0, 0.95, 0.9)
+NEGATION_FACTOR = -0.74
+CAPS_BOOST = 0.733
+NEGATOR_CUE = -0.35  # in complaints, an unattached "no"/"never" leans negative by itself
+BANG = 0.292
+_BUT = frozenset(("but", "pero", "however", "aunque", "sino"))
+_CAPS = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
+_NONE: frozenset[str] = frozenset()
+_MISS = object()
+
+
+def caps_words(raw: str) -> frozenset[str]:
+    """Words written in capitals (lower-cased, accent-free), unless the whole text is."""
+    if raw.isupper():
+        return _NONE
+    found = _CAPS.findall(raw)
+    return frozenset(strip_accents(w.lower()) for w in found) if found else _NONE
+
+
+def valence(
+    tokens: list[str], phrase_values: list[float], lex: Lexicon, caps: frozenset[str] = _NONE, elongated: bool = False, bangs: int = 0
+) -> float:
+    """A compound score in [-1, 1] (VADER-style normalisation of the summed valences)."""
+    index = lex.words
+    get = index.memo.get
+    values = [get(t, _MISS) for t in tokens]
+    if _MISS in values:
+        lookup = index.get
+        values = [lookup(t) if v is _MISS else v for t, v in zip(tokens, values, strict=True)]
+    sentiments = [v or 0.0 for v in values]  # type: ignore[misc]
+    but_at = -1
+    for i, v in enumerate(values):
+        if not v or v == NEGATOR_CUE:
+            if v is None and tokens[i] in _BUT:
+                but_at = i
+            continue
+        tok = tokens[i]
+        sign = 1.0 if v > 0 else -1.0  # type: ignore[operator]
+        if caps and tok in caps:
+            v += sign * CAPS_BOOST  # type: ignore[operator]
+        negated = False
+        for j in (1, 2, 3):
+            if i < j:
+                break
+            prev = tokens[i - j]
+            b = BOOSTERS.get(prev)
+            if b is not None:
+                v += sign * b * _WEIGHTS[j]  # type: ignore[operator]
+            elif prev in NEGATORS or prev.endswith("n't"):
+                negated = True
+                if sentiments[i - j] == NEGATOR_CUE:
+                    sentiments[i - j] = 0.0  # the negator counts through the word it flips
+        sentiments[i] = v * NEGATION_FACTOR if negated else v  # type: ignore[operator]
+    if but_at >= 0:
+        total = 0.5 * sum(sentiments[:but_at]) + 1.5 * sum(sentiments[but_at:])
+    else:
+        total = sum(sentiments)
+    total += sum(phrase_values)
+    if total:
+        b = min(bangs, 4) * BANG
+        total += b if total > 0 else -b
+        if elongated:
+            total += 0.3 if total > 0 else -0.3
+    return total / math.sqrt(total * total + 15.0)

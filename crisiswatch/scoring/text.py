@@ -1,0 +1,89 @@
+"""Text normalisation, tokenisation and fast language identification (es / en / other)."""
+
+from __future__ import annotations
+
+import re
+
+from crisiswatch.scoring.types import Language
+
+_ACCENTS = str.maketrans("áéíóúüàèìòùâêîôûÁÉÍÓÚÜÀÈÌÒÙ", "aeiouuaeiouaeiouAEIOUUAEIOU")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION = re.compile(r"@\w+")
+_ELONGATED = re.compile(r"(\w)\1{2,}")
+_ENTITY = re.compile(r"&(amp|lt|gt|quot);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"'}
+# words (with an inner apostrophe), hashtags, emoticons, emoji, ! and ?
+TOKEN = re.compile(
+    r"\w+(?:['’]\w+)*|[:;=8][-o'^]?[()\[\]dDpP/\\|*$@3]+|[)(][-o']?[:;=]|<3|"
+    r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55]|[!?]"
+)
+
+_EN_CUES = frozenset(
+    "the and you your to is are was were for of my it this that with have has not but on at be just what"
+    " i me we they will would can can't don't didn't it's i'm im get got been from thanks thank why how"
+    " when please an so our no u ur an out there ever all any do does did if or its he she us them their by as"
+    " about up now who which you're i've i'll isn't won't good bad great best worst service help time today"
+    " day still again never always ".split()
+)
+_ES_CUES = frozenset(
+    "el la los las de del que y en un una es por con para no se lo al le su sus mi mis me más mas pero"
+    " muy ya está esta este esto son hay como qué que ni nos les fue ser han he ha yo también tambien"
+    " porque sin todo gracias hoy vuelo vuelos".split()
+)
+_ES_CHARS = re.compile(r"[ñ¿¡áéíóúÁÉÍÓÚÑ]")
+
+
+def normalise(text: str) -> str:
+    """Lower-case text without URLs or HTML entities; @mentions kept (rules may look at them)."""
+    text = _URL.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
+    return text
+
+
+def strip_accents(text: str) -> str:
+    return text.translate(_ACCENTS)
+
+
+def squeeze(text: str) -> tuple[str, bool]:
+    """Shorten letters repeated three times or more to two ("soooo" -> "soo"); True if any were."""
+    if _ELONGATED.search(text) is None:
+        return text, False
+    return _ELONGATED.sub(r"\1\1", text), True
+
+
+_SKIP_HINTS = frozenset(("und", "zxx", "qme", "qht", "qam", "qct", "qst"))
+_CUES = {**dict.fromkeys(_EN_CUES, 1), **dict.fromkeys((strip_accents(w) for w in _ES_CUES), -1)}
+for _w in _EN_CUES & _ES_CUES:
+    _CUES[_w] = 0
+
+
+def language_from_hint(hint: str | None) -> Language | None:
+    """X's `lang`: es and en kept, other real languages are `other`; und/None mean detect."""
+    if not hint or hint in _SKIP_HINTS:
+        return None
+    h = hint.lower()[:2]
+    return "es" if h == "es" else "en" if h == "en" else "other"
+
+
+def detect_language(text: str, hint: str | None = None, tokens: list[str] | None = None) -> Language:
+    """es / en / other from X's lang hint when it is a real language, else from stopword and letter cues."""
+    known = language_from_hint(hint)
+    if known is not None:
+        return known
+    if tokens is None:
+        tokens = TOKEN.findall(strip_accents(_URL.sub(" ", text).lower()))
+    get = _CUES.get
+    score = 0
+    hits = 0
+    for tok in tokens:
+        c = get(tok)
+        if c is not None:
+            score += c
+            hits += 1
+    if _ES_CHARS.search(text):
+        score -= 2
+        hits += 1
+    if hits == 0:
+        return "other"
+    return "en" if score > 0 else "es" if score < 0 else ("es" if _ES_CHARS.search(text) else "en")

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+
+from crisiswatch.config import CATEGORIES
+from crisiswatch.scoring.lexicon_scorer import LexiconScorer
+from crisiswatch.scoring.text import detect_language
+
+S = LexiconScorer()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my flight was cancelled and I'm stranded", "service_disruption"),
+        ("me cancelaron el vuelo, llevo horas en el aeropuerto", "service_disruption"),
+        ("you lost my luggage", "delivery_logistics"),
+        ("mi pedido no ha llegado y el envío no tiene rastreo", "delivery_logistics"),
+        ("you charged me twice, I want a refund", "billing_payments"),
+        ("me cobraron dos veces, quiero el reembolso", "billing_payments"),
+        ("the agent was rude and hung up on me", "customer_service"),
+        ("la atención al cliente es pésima, nadie contesta", "customer_service"),
+        ("the seat was broken and the wifi did not work", "product_quality"),
+        ("this racist employee should be fired, I'm calling my lawyer", "ethics_legal"),
+        ("vaya anuncio más ofensivo, la publicidad de la campaña es engañosa", "marketing_misunderstanding"),
+        ("hello there", "other"),
+    ],
+)
+def test_categories(text: str, category: str) -> None:
+    got = S.score_text(text).category
+    assert got in CATEGORIES
+    assert got == category
+
+
+def test_complaint_without_topic_is_customer_service() -> None:
+    assert S.score_text("this is unacceptable and ridiculous").category == "customer_service"
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("Boycott this company, it's a scam", {"boycott", "scam"}),
+        ("¡Boicot! Esto es una estafa y un fraude", {"boycott", "scam", "fraud"}),
+        ("we will file a lawsuit, our lawyer is ready", {"lawsuit", "lawyer"}),
+        ("voy a poner una denuncia, ya hablé con mi abogado", {"legal_complaint", "lawyer"}),
+        ("racist staff", {"racism"}),
+        ("intoxicación alimentaria en su restaurante", {"poisoning"}),
+        ("filtración de datos, nos hackearon la cuenta", {"data_leak", "hack"}),
+        ("they discriminate against disabled people", {"discrimination"}),
+    ],
+)
+def test_crisis_terms(text: str, terms: set[str]) -> None:
+    assert terms <= set(S.score_text(text).crisis_terms)
+
+
+def test_no_crisis_terms_in_plain_complaint() -> None:
+    assert S.score_text("my flight is delayed again").crisis_terms == ()
+
+
+def test_extra_crisis_terms_per_scorer() -> None:
+    scorer = LexiconScorer(crisis_terms=["Stickergate 2", "quemaduras"])
+    assert scorer.score_text("the stickergate 2 is a mess").crisis_terms == ("Stickergate 2",)
+    assert "quemaduras" in scorer.score_text("Mi hijo sufrió quemaduras").crisis_terms
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "lang"),
+    [
+        ("my flight was delayed again and nobody told us", None, "en"),
+        ("el vuelo se retrasó otra vez y nadie nos dijo nada", None, "es"),
+        ("¿Alguien sabe qué pasó?", None, "es"),
+        ("mañana", None, "es"),
+        ("whatever text", "es", "es"),
+        ("el vuelo", "en", "en"),
+        ("Bonjour à tous", "fr", "other"),
+        ("the flight was late", "und", "en"),
+        ("12345 !!!", None, "other"),
+    ],
+)
+def test_language(text: str, hint: str | None, lang: str) -> None:
+    assert detect_language(text, hint) == lang
+    assert S.score_text(text, hint).lang == lang
