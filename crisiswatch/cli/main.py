@@ -45,6 +45,13 @@ def check_config(path: Path = typer.Argument(..., help="brand config YAML")) -> 
     for b in cfg.brands:
         console.print(f"{b.slug}: @{b.handle}, {len(b.queries)} queries, {len(b.departments)} departments, languages {', '.join(b.languages)}")
 
-from crisiswatch.cli import scoring as _scoring  # noqa: E402
+def _register_commands() -> None:
+    """Each command group lives in its own module and adds itself to the app."""
+    import importlib
 
-_scoring.register(app)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"crisiswatch.cli.{name}").register(app)
+
+
+COMMAND_MODULES = ["scoring", "demo_timeline"]
+_register_commands()
