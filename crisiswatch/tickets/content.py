@@ -19,7 +19,7 @@ from crisiswatch.db.models import Author, Case, Mention, Score
 
 Format = Literal["markdown", "slack"]
 ZWSP = "\u200b"
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 SEVERITIES = ("low", "medium", "high", "critical")
 
 
@@ -36,7 +36,7 @@ def one_line(text: str, limit: int = 280) -> str:
 def escape_markdown(text: str) -> str:
     """Inline Markdown for untrusted text: markup escaped, @ and # defused (no GitHub mentions or refs)."""
     text = _MD_SPECIAL.sub(r"\\\1", one_line(text))
-    return text.replace("@", "@" + ZWSP)
+    return text.replace("@", "@" + ZWSP).replace("#", "#" + ZWSP)
 
 
 def escape_slack(text: str) -> str:

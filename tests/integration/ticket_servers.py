@@ -14,6 +14,7 @@ import json
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -89,11 +90,16 @@ class FakeService(ThreadingHTTPServer):
         self.creates: list[dict[str, Any]] = []  # every create that took effect
         self.fail_next: list[int] = []
         self.drop_after_create = 0
+        self.fail_headers: dict[str, str] = {}
+        self.delay = 0.0
         self.lock = threading.Lock()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gave up (timeout tests) is expected; violations are recorded, not printed
 
     def violate(self, msg: str) -> Answer:
         self.violations.append(msg)
@@ -103,7 +109,7 @@ class FakeService(ThreadingHTTPServer):
         if self.fail_next:
             code = self.fail_next.pop(0)
             headers = {"Retry-After": "0"} if code == 429 else {}
-            return Answer(code, {"message": f"injected {code}"}, headers)
+            return Answer(code, {"message": f"injected {code}"}, {**headers, **self.fail_headers})
         return None
 
     def handle_request_(self, method: str, path: str, query: dict[str, list[str]], headers: Any, body: Any) -> Answer | object:
@@ -281,6 +287,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         parts = urlsplit(self.path)
+        if self.server.delay:
+            time.sleep(self.server.delay)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         try:
