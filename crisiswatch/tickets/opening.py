@@ -142,7 +142,7 @@ def open_case_tickets(
         extra = [str(e["category"]) for e in evidence or [] if e.get("category")]
         categories = routing.case_categories(s, case, window, now, extra=extra)
         if evidence is None:
-            ids = routing.case_mention_ids(s, case, window, now)
+            ids = routing.case_mention_ids(s, case)
             start, end = routing.case_window(case, window, now)
             evidence = evidence_from_db(s, case, ids, start, end)
     departments = routing.route(brand, categories, (case.origin or {}).get("type"))

@@ -34,7 +34,7 @@ def route(brand: BrandConfig, categories: Iterable[str], origin_type: str | None
     return out
 
 
-def case_mention_ids(session: Session, case: Case, window_minutes: int, now: datetime) -> list[int] | None:
+def case_mention_ids(session: Session, case: Case) -> list[int] | None:
     """Mention ids the origin analysis attached to the case (its complainants' and patient zero); None when it attached none."""
     ids: list[int] = []
     for (mention_ids,) in session.execute(select(Complainant.mention_ids).where(Complainant.case_id == case.id)):
@@ -62,7 +62,7 @@ def case_window(case: Case, window_minutes: int, now: datetime) -> tuple[datetim
 
 def category_counts(session: Session, case: Case, window_minutes: int, now: datetime) -> Counter[str]:
     """How many of the case's negative mentions fall in each category."""
-    ids = case_mention_ids(session, case, window_minutes, now)
+    ids = case_mention_ids(session, case)
     counts: Counter[str] = Counter()
     if ids is not None:
         for chunk in _chunks(ids, 500):
