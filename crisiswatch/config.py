@@ -64,6 +64,7 @@ class Department(_Strict):
     backend: Literal["database", "jira", "github", "slack"] = "database"
     sla_hours: float = Field(4, gt=0)
     jira_project: str | None = None
+    jira_issue_type: str = Field("Task", min_length=1, description="Jira issue type name in jira_project")
     github_repo: str | None = Field(None, pattern=r"^[\w.-]+/[\w.-]+$")
 
     @model_validator(mode="after")

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     github_api_url: str = "https://api.github.com"
     github_token: SecretStr | None = None
     slack_webhook_url: SecretStr | None = None
+    tickets_timeout_seconds: float = Field(10.0, gt=0, description="per HTTP call to a ticket backend")
+    tickets_max_attempts: int = Field(3, ge=1, le=10, description="in-adapter attempts per ticket before it is recorded failed")
+    tickets_retry_backoff_seconds: float = Field(1.0, ge=0, description="first backoff; doubles per attempt")
 
 
 @lru_cache(maxsize=1)

@@ -53,5 +53,5 @@ def _register_commands() -> None:
         importlib.import_module(f"crisiswatch.cli.{name}").register(app)
 
 
-COMMAND_MODULES = ["scoring", "demo_timeline"]
+COMMAND_MODULES = ["scoring", "demo_timeline", "tickets"]
 _register_commands()

@@ -1,0 +1,1 @@
+"""Step 3 of the playbook: route a case to departments and open their tickets."""
