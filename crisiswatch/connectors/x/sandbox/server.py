@@ -225,7 +225,7 @@ class XSandbox:
         return f"http://{host}:{port}"
 
     def start(self) -> XSandbox:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="x-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="x-sandbox", daemon=True)
         self._thread.start()
         return self
 

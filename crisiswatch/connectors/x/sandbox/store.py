@@ -14,7 +14,7 @@ from crisiswatch.replay import ReplayPost, parse_time
 
 MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,15})")
 HASHTAG_RE = re.compile(r"(?<![\w#])#(\w+)")
-WORD_RE = re.compile(r"\w+")
+WORD_RE = re.compile(r"(?<![\w@#])\w+")  # words; @mentions and #hashtags have their own operators
 DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
 DEFAULT_USER_FIELDS = ("id", "name", "username")
 
