@@ -267,3 +267,24 @@ def test_admin_api_over_http(sb250):
     r = requests.get(sb250.base_url + "/2/users/42/mentions", headers={"Authorization": "Bearer sandbox-token"})
     assert r.headers["x-rate-limit-limit"] == "50" and int(r.headers["x-rate-limit-reset"]) > time.time()
     assert requests.get(sb250.base_url + "/_sandbox/sent").json() == {"posts": [], "dms": []}
+
+
+def test_waiting_on_one_budget_does_not_block_other_threads(sb250):
+    import threading
+
+    sb250.set_rate_limit("mentions", 1, window_seconds=1.5)
+    src = source(sb250, max_wait_seconds=5)
+    done: dict[str, float] = {}
+    started = time.monotonic()
+
+    def mentions() -> None:
+        src.fetch_mentions(BRAND_ID, None)
+        done["mentions"] = time.monotonic() - started
+
+    t = threading.Thread(target=mentions)
+    t.start()
+    time.sleep(0.2)  # the mentions thread is now waiting for its window
+    src.search_recent("flight", None)
+    done["search"] = time.monotonic() - started
+    t.join()
+    assert done["search"] < 1.0 < done["mentions"]
