@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from crisiswatch.errors import CrisiswatchError
 from crisiswatch.records import AuthorRecord, FetchedPage
 
 
@@ -34,7 +35,7 @@ class MentionSource(Protocol):
         ...
 
 
-class DirectMessagesClosed(Exception):
+class DirectMessagesClosed(CrisiswatchError):
     """The recipient does not accept direct messages from the brand."""
 
 
