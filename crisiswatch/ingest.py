@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -18,7 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crisiswatch.config import BrandConfig
-from crisiswatch.db.models import Author, Brand, Cursor, Mention
+from crisiswatch.connectors.x.port import MentionSource
+from crisiswatch.db.models import Author, Brand, BrandPost, Cursor, Mention
 from crisiswatch.db.session import session_scope
 from crisiswatch.records import AuthorRecord, FetchedPage, MentionRecord
 
@@ -26,6 +27,7 @@ log = logging.getLogger("crisiswatch.ingest")
 
 MENTIONS = "mentions"
 SEARCH = "search"
+OWN = "own"  # the brand's own posts (recent search from:handle): stored apart, read to see whom it answered
 _CHUNK = 2000
 
 
@@ -33,7 +35,7 @@ _CHUNK = 2000
 class Source:
     """One place a brand's posts come from: its mentions timeline, or one search query."""
 
-    kind: str  # "mentions" | "search"
+    kind: str  # "mentions" | "search" | "own"
     query: str = ""
 
     @property
@@ -54,8 +56,20 @@ class StoreResult:
 
 
 def brand_sources(brand: BrandConfig) -> list[Source]:
-    """The brand's mentions timeline, then one recent search per configured query."""
-    return [Source(MENTIONS)] + [Source(SEARCH, q) for q in dict.fromkeys(brand.queries)]
+    """The brand's mentions timeline, one recent search per configured query, and its own posts."""
+    searches = [Source(SEARCH, q) for q in dict.fromkeys(brand.queries)]
+    return [Source(MENTIONS), *searches, Source(OWN, f"from:{brand.handle} -is:retweet")]
+
+
+def fetch_new_posts(reader: MentionSource, src: Source, brand_user_id: int, since_id: int | None) -> FetchedPage:
+    """Every post of one source newer than its cursor (all pages), labelled with the source."""
+    if src.kind == MENTIONS:
+        page = reader.fetch_mentions(brand_user_id, since_id, exclude_author_id=brand_user_id)
+    elif src.kind == OWN:
+        page = reader.search_recent(src.query, since_id)
+    else:
+        page = reader.search_recent(src.query, since_id, exclude_author_id=brand_user_id)
+    return replace(page, source=src.kind, query=src.query)
 
 
 def ensure_brand(db_url: str, brand: BrandConfig, x_user_id: int | None = None) -> int:
@@ -134,6 +148,8 @@ def store_pages(
         rows: dict[int, dict] = {}
         now = datetime.now(timezone.utc)
         for page in pages:
+            if page.source == OWN:
+                continue
             for m in page.mentions:
                 if m.x_id in rows:
                     # seen through two sources this tick: direct if either says so
@@ -157,6 +173,7 @@ def store_pages(
                     "direct": _is_direct(m, page.source, brand, brand_user_id),
                     "fetched_at": now,
                 }
+        _store_own_posts(s, brand_id, [p for p in pages if p.source == OWN])
         insert = _insert(s)
         values = list(rows.values())
         for i in range(0, len(values), _CHUNK):
@@ -172,6 +189,29 @@ def store_pages(
         result.stored, result.duplicates, result.rejected, brand_id,
     )
     return result
+
+
+def _store_own_posts(session: Session, brand_id: int, pages: Sequence[FetchedPage]) -> None:
+    values = {
+        m.x_id: {
+            "brand_id": brand_id,
+            "x_id": m.x_id,
+            "text": m.text,
+            "created_at": m.created_at,
+            "conversation_id": m.conversation_id,
+            "in_reply_to_user_id": m.in_reply_to_user_id,
+            "referenced": m.referenced,
+            "metrics": m.metrics,
+        }
+        for page in pages
+        for m in page.mentions
+    }
+    rows = list(values.values())
+    insert = _insert(session)
+    for i in range(0, len(rows), _CHUNK):
+        session.execute(
+            insert(BrandPost).values(rows[i : i + _CHUNK]).on_conflict_do_nothing(index_elements=[BrandPost.brand_id, BrandPost.x_id])
+        )
 
 
 def _advance_cursor(session: Session, brand_id: int, page: FetchedPage) -> int | None:
@@ -196,11 +236,13 @@ def stored_mention_count(db_url: str, brand_id: int) -> int:
 
 __all__ = [
     "MENTIONS",
+    "OWN",
     "SEARCH",
     "Source",
     "StoreResult",
     "brand_sources",
     "ensure_brand",
+    "fetch_new_posts",
     "load_cursors",
     "store_pages",
     "stored_mention_count",

@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from crisiswatch.config import BrandConfig
 from crisiswatch.connectors.x.port import MentionSource
-from crisiswatch.ingest import MENTIONS, Source, StoreResult, ensure_brand, load_cursors, store_pages
+from crisiswatch.ingest import Source, fetch_new_posts, StoreResult, ensure_brand, load_cursors, store_pages
 from crisiswatch.records import FetchedPage
 from tasks.retry import BACKOFF, retry_if_transient
 
@@ -43,10 +43,7 @@ def read_cursors(db_url: str, brand_id: int) -> dict[Source, int | None]:
 )
 def fetch_source(source: MentionSource, src: Source, brand_user_id: int, since_id: int | None) -> FetchedPage:
     """Every new post of one source since its cursor, all pages."""
-    if src.kind == MENTIONS:
-        page = source.fetch_mentions(brand_user_id, since_id, exclude_author_id=brand_user_id)
-    else:
-        page = source.search_recent(src.query, since_id, exclude_author_id=brand_user_id)
+    page = fetch_new_posts(source, src, brand_user_id, since_id)
     if page.rejected:
         logger = get_run_logger()
         for reason in page.rejected[:20]:

@@ -9,19 +9,12 @@ from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.states import Failed
-from prefect.testing.utilities import prefect_test_harness
 
 from crisiswatch.errors import AuthenticationError, RateLimited, RejectedInput, TransientError
 from crisiswatch.settings import get_settings
 from tasks.tickets import open_tickets, retry_if_transient
 from tests.integration.ticket_servers import GITHUB_TOKEN, JIRA_EMAIL, JIRA_TOKEN, GitHubServer, JiraServer, running
 from tests.integration.tickets_seed import brand_config, seed_case
-
-
-@pytest.fixture(scope="module")
-def harness() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
 
 
 @pytest.fixture

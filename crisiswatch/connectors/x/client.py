@@ -17,8 +17,9 @@ from crisiswatch.connectors.x.port import CountBucket, DirectMessagesClosed
 from crisiswatch.connectors.x.transport import make_tweepy_client
 from crisiswatch.errors import ConfigError, CrisiswatchError, RateLimited
 from crisiswatch.records import AuthorRecord, FetchedPage, MentionRecord
+from crisiswatch.settings import Settings
 
-__all__ = ["TweepyMentionSource", "TweepyReplySender", "make_tweepy_client"]
+__all__ = ["TweepyMentionSource", "TweepyReplySender", "make_tweepy_client", "mention_source_from_settings", "reply_sender_from_settings"]
 
 log = logging.getLogger("crisiswatch.x")
 TWEET_FIELDS = ["created_at", "lang", "conversation_id", "referenced_tweets", "public_metrics",
@@ -165,3 +166,13 @@ def _data(body: Any, key: str) -> Any:
     if not isinstance(data, dict) or key not in data:
         raise CrisiswatchError(f"X accepted the request but answered without data.{key}; check X before resending")
     return data[key]
+
+
+def mention_source_from_settings(settings: Settings) -> TweepyMentionSource:
+    """The MentionSource crisiswatch reads with, from CRISISWATCH_X_* settings."""
+    return TweepyMentionSource(make_tweepy_client(settings))
+
+
+def reply_sender_from_settings(settings: Settings) -> TweepyReplySender:
+    """The ReplySender crisiswatch sends approved replies with (OAuth 1.0a user context)."""
+    return TweepyReplySender(make_tweepy_client(settings))
