@@ -231,7 +231,7 @@ class GoogleAdsSandbox:
         self._server.start()
         self._http = ThreadingHTTPServer((self.host, self._oauth_port), _oauth_handler(self.state))
         self._http.daemon_threads = True
-        threading.Thread(target=self._http.serve_forever, name="gads-oauth", daemon=True).start()
+        threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, name="gads-oauth", daemon=True).start()
         self.endpoint = f"{self.host}:{self.port}"
         self.token_uri = f"http://{self.host}:{self._http.server_address[1]}/token"
         return self
