@@ -44,3 +44,7 @@ def check_config(path: Path = typer.Argument(..., help="brand config YAML")) -> 
         fail(exc)
     for b in cfg.brands:
         console.print(f"{b.slug}: @{b.handle}, {len(b.queries)} queries, {len(b.departments)} departments, languages {', '.join(b.languages)}")
+
+from crisiswatch.cli import sandbox as _sandbox_cli, sandbox_google_ads as _sandbox_google_ads  # noqa: E402
+
+_sandbox_cli.register(app)
