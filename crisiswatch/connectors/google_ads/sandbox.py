@@ -122,7 +122,7 @@ class _Servicer:
         return _svc.SearchGoogleAdsResponse(
             results=page,
             next_page_token=str(start + PAGE_SIZE) if more else "",
-            total_results_count=len(rows) if request.return_total_results_count else 0,
+            total_results_count=len(rows) if request.search_settings.return_total_results_count else 0,
             field_mask=field_mask_pb2.FieldMask(paths=list(fields)),
         )
 

@@ -225,23 +225,15 @@ class SandboxState:
             q = gaql.parse(query_text)
         except RejectedInput as exc:
             raise _query_error("QUERY_ERROR", f"Error in query: {exc}") from None
-        contexts = list(self._contexts(customer_id, q))
-        rows = []
-        for ctx in contexts:
-            keep = True
-            for cond in q.conditions:
-                if cond.field not in ctx:
-                    raise _query_error("UNRECOGNIZED_FIELD", f"Unrecognized field in the query: '{cond.field}'.")
-                if not gaql.matches(cond, ctx[cond.field]):
-                    keep = False
-                    break
-            if keep:
-                rows.append(ctx)
+        known = _FIELDS.get(q.resource)
+        if known is None:
+            raise _query_error("BAD_RESOURCE_TYPE_IN_FROM_CLAUSE", f"Invalid resource name '{q.resource}' in the FROM clause.")
+        for name in (*q.fields, *(c.field for c in q.conditions)):
+            if name not in known:
+                raise _query_error("UNRECOGNIZED_FIELD", f"Unrecognized field in the query: '{name}'.")
+        rows = [ctx for ctx in self._contexts(customer_id, q) if all(gaql.matches(c, ctx[c.field]) for c in q.conditions)]
         if q.limit is not None:
             rows = rows[: q.limit]
-        for f in q.fields:
-            if contexts and f not in contexts[0]:
-                raise _query_error("UNRECOGNIZED_FIELD", f"Unrecognized field in the query: '{f}'.")
         return [_row(ctx, q.fields) for ctx in rows], q.fields
 
     def _contexts(self, customer_id: str, q: gaql.Query) -> Iterable[dict[str, Any]]:
@@ -347,6 +339,22 @@ def _campaign_ctx(c: SandboxCampaign) -> dict[str, Any]:
         "campaign.resource_name": f"customers/{c.customer_id}/campaigns/{c.campaign_id}",
         "campaign.labels": [f"customers/{c.customer_id}/labels/{lid}" for lid in sorted(c.labels)],
     }
+
+
+_CAMPAIGN_FIELDS = ("campaign.id", "campaign.name", "campaign.status", "campaign.resource_name", "campaign.labels")
+_LABEL_FIELDS = ("label.id", "label.name", "label.resource_name", "label.status")
+_FIELDS: dict[str, frozenset[str]] = {
+    "campaign": frozenset(_CAMPAIGN_FIELDS),
+    "campaign_label": frozenset(
+        (*_CAMPAIGN_FIELDS, *_LABEL_FIELDS, "campaign_label.resource_name", "campaign_label.campaign", "campaign_label.label")
+    ),
+    "label": frozenset(_LABEL_FIELDS),
+    "customer": frozenset(("customer.id", "customer.resource_name", "customer.time_zone", "customer.descriptive_name", "customer.manager")),
+    "change_status": frozenset(
+        ("change_status.resource_name", "change_status.campaign", "change_status.resource_type",
+         "change_status.resource_status", "change_status.last_change_date_time")
+    ),
+}
 
 
 def _label_ctx(customer_id: str, lid: str, name: str) -> dict[str, Any]:
