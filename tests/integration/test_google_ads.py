@@ -266,3 +266,14 @@ def test_bad_credentials_in_the_task_record_a_failed_event(db_url, sandbox) -> N
     (event,) = events(db_url, case_id)
     assert event.kind == "ads_pause_failed" and event.data["setting"] == "CRISISWATCH_GOOGLE_ADS_DEVELOPER_TOKEN"
     assert not event.data["transient"]
+
+
+def test_an_inaccessible_customer_does_not_stop_the_others(db_url, sandbox, settings) -> None:
+    case_id = make_case(db_url)
+    ids = sandbox.add_campaigns(CUSTOMER, 2)
+    sandbox.add_customer("9990000000", manager_id="8880000000")  # a client account, no login-customer-id
+    cfg = ads_config(customer_ids=["9990000000", CUSTOMER])
+    with pytest.raises(ConfigError, match="CRISISWATCH_GOOGLE_ADS_LOGIN_CUSTOMER_ID"):
+        pause_ad_spend.fn(db_url, case_id, "acme", google_ads=cfg, settings=settings)
+    assert sandbox.statuses(CUSTOMER) == {c: "PAUSED" for c in ids}
+    assert events(db_url, case_id)[-1].kind == "ads_pause_failed"
