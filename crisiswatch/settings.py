@@ -40,7 +40,11 @@ class Settings(BaseSettings):
     google_ads_refresh_token: SecretStr | None = None
     google_ads_login_customer_id: str | None = None
     google_ads_endpoint: str | None = Field(None, description="e.g. 127.0.0.1:8701 for the sandbox")
-    ads_dry_run: bool = False
+    google_ads_token_uri: str = Field(
+        "https://oauth2.googleapis.com/token", description="OAuth token endpoint; the sandbox serves its own"
+    )
+    google_ads_timeout_seconds: float = 30.0
+    ads_dry_run: bool = Field(False, description="plan and record ad pauses/resumes without changing any campaign")
 
     # Ticket backends
     jira_base_url: str | None = None

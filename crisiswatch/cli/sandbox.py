@@ -12,3 +12,10 @@ def ensure_sandbox_app(app: typer.Typer) -> typer.Typer:
     if not any(g.typer_instance is sandbox_app for g in app.registered_groups):
         app.add_typer(sandbox_app, name="sandbox")
     return sandbox_app
+
+
+def register(app: typer.Typer) -> None:
+    """`sandbox google-ads` adds itself to sandbox_app when its module is imported."""
+    import crisiswatch.cli.sandbox_google_ads  # noqa: F401
+
+    ensure_sandbox_app(app)
