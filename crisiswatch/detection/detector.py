@@ -13,7 +13,7 @@ from crisiswatch.detection.risk import VELOCITY_WINDOWS, Assessment, assess
 from crisiswatch.detection.windows import WindowStats
 
 WARMUP_WINDOWS = 8  # windows learnt before levels move when the baseline was not seeded
-WATCH_CLIP = 1.5  # at watch, a window teaches the baseline at most 1.5x what it expected
+WATCH_CLIP = 1.0  # a window at watch risk teaches the baseline at most what it expected
 _FORMAT = 1
 
 
@@ -91,10 +91,10 @@ class Detector:
             self.first_signal_at = w.start
         elif self.tracker.level == "normal":
             self.first_signal_at = None
-        # crisis traffic is not the brand's normal; at watch, learn only a little of the excess
+        # crisis traffic is not the brand's normal; a window at watch risk may lower the baseline, never raise it
         if self.tracker.level == "crisis":
             pass
-        elif self.tracker.level == "watch" or a.risk >= self.thresholds.watch:
+        elif a.risk >= self.thresholds.watch:
             self.baseline.learn_window(w, clip=WATCH_CLIP)
         else:
             self.baseline.learn_window(w)

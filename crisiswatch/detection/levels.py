@@ -61,7 +61,7 @@ def explain(from_level: Level, to_level: Level, a: Assessment, calm_windows: int
 
 class LevelTracker:
     """normal -> watch at risk >= watch; -> crisis at risk >= crisis with the evidence met, confirmed by the
-    window before at watch risk or more (two windows in a row: one noisy window is never a crisis); down to
+    window before at risk >= clear (two raised windows in a row: one noisy window is never a crisis); down to
     normal only after `clear_windows` consecutive windows with risk < clear."""
 
     def __init__(
@@ -82,9 +82,12 @@ class LevelTracker:
         """Feed one judged window; returns the change, if any."""
         t, old = self.t, self.level
         new: Level = old
-        confirmed = self.previous_risk >= t.watch  # the window before was already at watch risk or more
+        # a crisis takes two raised windows in a row: this one at crisis risk with the evidence met, the one
+        # before at least at the clear threshold
+        at_crisis = a.risk >= t.crisis and a.evidence_met
+        confirmed = at_crisis and self.previous_risk >= t.clear
         self.previous_risk = a.risk
-        if a.risk >= t.crisis and a.evidence_met and (confirmed or old == "crisis"):
+        if confirmed or (at_crisis and old == "crisis"):
             new = "crisis"
         elif a.risk >= t.watch and old == "normal":  # also a first window at crisis risk: watch, then confirm
             new = "watch"
@@ -107,7 +110,12 @@ class LevelTracker:
         return LevelChange(at, old, new, a.risk, top, tuple(ids), a.evidence_note, explain(old, new, a, calm))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"level": self.level, "calm": self.calm, "clear_windows": self.clear_windows, "previous_risk": self.previous_risk}
+        return {
+            "level": self.level,
+            "calm": self.calm,
+            "clear_windows": self.clear_windows,
+            "previous_risk": self.previous_risk,
+        }
 
     @classmethod
     def from_dict(cls, thresholds: Thresholds, d: dict[str, Any]) -> LevelTracker:
