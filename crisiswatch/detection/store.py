@@ -114,6 +114,8 @@ def _update(db_url: str, brand_id: int, tallies: dict[datetime, WindowTally], no
     step_len = timedelta(minutes=t.window_minutes)
     with session_scope(db_url) as session:
         state, det = _load_state(session, brand_id, t)
+        if det.next_start is None and tallies:
+            det.next_start = min(tallies)  # a new detector starts judging at the first window it is given
         rows = _window_rows(session, brand_id, list(tallies))
         for start, tally in sorted(tallies.items()):
             row = rows.get(start)
@@ -132,7 +134,7 @@ def _update(db_url: str, brand_id: int, tallies: dict[datetime, WindowTally], no
                 det.revise(stats)
                 row.factors = {**(row.factors or {}), "late_mentions": int((row.factors or {}).get("late_mentions", 0)) + new}
         # judge every complete window not judged yet, oldest first
-        first = det.next_start if det.next_start is not None else (min(tallies) if tallies else None)
+        first = det.next_start
         steps: list[DetectionStep] = []
         if first is not None:
             last_complete = window_start(now, t.window_minutes)  # windows starting before this one are complete
