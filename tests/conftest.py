@@ -13,7 +13,19 @@ from sqlalchemy import create_engine, text
 from crisiswatch.db.session import get_engine, upgrade_database
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("CRISISWATCH_DATA_DIR") or REPO.parent / "shared" / "data")
+
+def _shared_data_dir() -> Path:
+    """../shared/data beside the checkout (CI, /work/main); a worktree one level deeper looks one level up."""
+    for var in ("CRISISWATCH_DATA_DIR", "CRISISWATCH_SHARED_DATA"):
+        if os.environ.get(var):
+            return Path(os.environ[var])
+    for base in (REPO.parent, REPO.parent.parent):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return REPO.parent / "shared" / "data"
+
+
+SHARED_DATA = _shared_data_dir()
 POSTGRES_URL = os.environ.get(
     "CRISISWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )

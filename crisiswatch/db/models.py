@@ -12,10 +12,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -154,12 +156,34 @@ class Window(Base):
     risk: Mapped[float] = mapped_column(Float, default=0.0)
     level: Mapped[str] = mapped_column(String(16), default="normal")
     factors: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the window's mentions in compact form (crisiswatch.detection.windows.WindowTally): late mentions
+    # recompute the window exactly, and feeding the same mention twice changes nothing
+    tally: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class DetectorState(Base):
+    """The crisis detector of one brand between ticks: baseline, level, recent windows (JSON)."""
+
+    __tablename__ = "detector_state"
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Case(Base):
     """A crisis of one brand, from declaration to resolution."""
 
     __tablename__ = "crisis_case"
+    # at most one open case per brand, even under concurrent ticks
+    __table_args__ = (
+        Index(
+            "uq_crisis_case_open_brand",
+            "brand_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"), index=True)
     level: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,1 @@
+"""The crisis detector: windows, baseline, risk, levels, and its database glue (no Prefect)."""
