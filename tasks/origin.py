@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -18,10 +19,20 @@ def artifact_key(case_id: int) -> str:
 
 
 @task(name="find-origin", cache_policy=NO_CACHE)
-def find_origin(db_url: str, case_id: int, brand_slug: str, config_path: str | None = None) -> dict[str, Any]:
-    """Identify the origin (patient zero, type), measure the magnitude, one complainant per person."""
+def find_origin(
+    db_url: str,
+    case_id: int,
+    brand_slug: str,
+    config_path: str | None = None,
+    until: datetime | None = None,
+    lookback_hours: float = 72,
+) -> dict[str, Any]:
+    """Identify the origin (patient zero, type), measure the magnitude, one complainant per person.
+
+    `until` is the analysis time (now by default; the replay's simulated clock in a replay).
+    """
     ctx = resolve(brand_slug, config_path, db_url)
-    report = analyse_case(ctx.db_url, case_id, ctx.brand)
+    report = analyse_case(ctx.db_url, case_id, ctx.brand, lookback_hours=lookback_hours, until=until)
     pz = report.patient_zero
     create_table_artifact(
         table=report.table_rows(),
