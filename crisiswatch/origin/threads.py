@@ -193,8 +193,9 @@ def group_threads(
         for tag in p.hashtags:
             if tag in rare:
                 join(node, ("h", tag), "hashtag")
-    for i, j in near_duplicate_pairs([p.text for p in posts], near_duplicate_threshold):
-        join(("p", posts[i].x_id), ("p", posts[j].x_id), "near_duplicate")
+    written = [p for p in posts if not p.refs("retweeted")]  # a retweet repeats its original: joined already
+    for i, j in near_duplicate_pairs([p.text for p in written], near_duplicate_threshold):
+        join(("p", written[i].x_id), ("p", written[j].x_id), "near_duplicate")
 
     groups: dict[Key, list[Post]] = {}
     for p in posts:
