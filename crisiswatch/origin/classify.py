@@ -2,7 +2,8 @@
 
 In order of precedence:
 - marketing_misunderstanding: the thread is rooted at the brand's own post (people reply to it
-  and quote it), or its mentions are mostly about a misread campaign;
+  and quote it) and at least `MARKETING_MIN_NEGATIVE_SHARE` of it is negative (happy replies to
+  a promotion are no misunderstanding), or its negative mentions are mostly about a misread campaign;
 - unheard_customer: the author the thread spreads from mentioned the brand before the spike
   and no brand post answered them within `unanswered_after_hours` of that first mention
   (a reply to one of their posts, in their conversation, or addressed to them). While that
@@ -22,6 +23,7 @@ from crisiswatch.origin.model import OwnPost, Post
 from crisiswatch.origin.patient_zero import key_author
 from crisiswatch.origin.threads import Thread
 
+MARKETING_MIN_NEGATIVE_SHARE = 0.2
 CATEGORY_ORIGIN = {
     "service_disruption": "service_failure",
     "product_quality": "product_problem",
@@ -89,7 +91,7 @@ def category_origin(category: str) -> str:
 
 
 def classify_thread(thread: Thread, hear: Hearing | None) -> str:
-    if thread.root_is_brand:
+    if thread.root_is_brand and thread.negative_share >= MARKETING_MIN_NEGATIVE_SHARE:
         return "marketing_misunderstanding"
     if hear is not None and hear.unheard:
         return "unheard_customer"

@@ -2,9 +2,9 @@
 
 First the thread that adds most negative mentions around the first signal (negatives in the
 hours after it minus those in as many hours before), then, within that thread, the post it
-spreads from: the brand's own post when the thread is rooted at one, else the earliest post
-of the author everyone else retweets, quotes or replies to (the root's author when the root
-is a mention in the case).
+spreads from: the brand's own post when the thread is rooted at one, the root post when it is
+a mention in the case, else the earliest post of the author everyone else retweets, quotes or
+replies to most.
 """
 
 from __future__ import annotations
@@ -101,8 +101,16 @@ def thread_origin(thread: Thread, own_posts: dict[int, OwnPost], brand_handle: s
             thread_index=thread.index, is_brand_post=True,
             why=f"the brand's own post of {_stamp(own.created_at)}, which the thread replies to and quotes",
         )
+    if thread.root_in_case:
+        post: Post = next(p for p in thread.posts if p.x_id == thread.root_id)
+        return PatientZero(
+            x_id=post.x_id, username=post.username, text=post.text, created_at=post.created_at,
+            thread_index=thread.index, author_x_id=post.author_x_id, mention_id=post.mention_id,
+            why=f"@{post.username or post.author_x_id}'s post of {_stamp(post.created_at)} is the root the thread's "
+            "retweets, quotes and replies trace back to",
+        )
     author, how = key_author(thread)
-    post: Post = next((p for p in thread.posts if p.author_x_id == author), thread.posts[0])
+    post = next((p for p in thread.posts if p.author_x_id == author), thread.posts[0])
     return PatientZero(
         x_id=post.x_id, username=post.username, text=post.text, created_at=post.created_at,
         thread_index=thread.index, author_x_id=post.author_x_id, mention_id=post.mention_id,

@@ -193,7 +193,9 @@ def group_threads(
         for tag in p.hashtags:
             if tag in rare:
                 join(node, ("h", tag), "hashtag")
-    written = [p for p in posts if not p.refs("retweeted")]  # a retweet repeats its original: joined already
+    # a retweet repeats its original (joined already); a reply speaks to its own conversation, so
+    # the same short answer under two different posts ("until when is the promo?") joins nothing
+    written = [p for p in posts if not p.refs("retweeted", "replied_to") and p.conversation_id in (None, p.x_id)]
     for i, j in near_duplicate_pairs([p.text for p in written], near_duplicate_threshold):
         join(("p", written[i].x_id), ("p", written[j].x_id), "near_duplicate")
 

@@ -96,3 +96,10 @@ def test_the_dominant_category_counts_negative_mentions() -> None:
     posts += [post(300 + i, 400 + i, 0.5, reply_to=1, category="service_disruption", negative=False) for i in range(5)]
     assert types(posts)[1] == "product_problem"
     assert BRAND_ID  # the brand itself never appears among authors here
+
+
+def test_happy_replies_to_a_promotion_are_no_misunderstanding() -> None:
+    promo = own(600, -6, "2x1 until 10 am!")
+    posts = [post(10 + i, 100 + i, 0.1 * i, reply_to=600, negative=False, category="other") for i in range(9)]
+    posts.append(post(30, 130, 1, reply_to=600, category="customer_service"))  # 1 in 10 negative: under the 20% bar
+    assert set(types(posts, [promo]).values()) == {"other"}

@@ -58,3 +58,15 @@ def test_a_thread_rooted_at_the_brand_names_the_brand_post() -> None:
 
 def test_no_mentions_no_patient_zero() -> None:
     assert find_patient_zero([], {}, T0, "acme") is None
+
+
+def test_a_root_in_the_case_is_patient_zero_even_when_its_author_posted_earlier_in_the_thread() -> None:
+    posts = [
+        post(1, 10, -25, "@acme day one without my order #acmenuncallega"),  # joined only by the hashtag
+        post(2, 10, -0.5, "@acme I was charged twice and the order never came #acmenuncallega"),
+    ]
+    posts += [post(100 + i, 200 + i, 0.1 * i, retweet=2) for i in range(8)]
+    posts += [post(300 + i, 400 + i, 0.1 * i, reply_to=2) for i in range(4)]
+    threads = group_threads(posts)
+    pz = find_patient_zero(threads, {}, T0, "acme")
+    assert pz is not None and pz.x_id == 2 and "is the root" in pz.why

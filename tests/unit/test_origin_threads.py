@@ -95,3 +95,11 @@ def test_near_duplicates_scale_to_thousands_of_copies() -> None:
     linked = {j for _, j in pairs}
     assert linked == set(range(1, 3000)) - {0}
     assert len(pairs) < 3000 * 10
+
+
+def test_the_same_short_reply_under_two_different_posts_joins_nothing() -> None:
+    posts = [
+        post(1, 10, 0, reply_to=500, text="@acme until when does the promo last please"),
+        post(2, 11, 1, reply_to=600, text="@acme until when does the promo last please"),
+    ]
+    assert members(group_threads(posts, [own(500, -3), own(600, -2)])) == [{1}, {2}]
