@@ -1,6 +1,8 @@
-"""One complainant per affected person: everyone with a negative mention in the case.
+"""One complainant per affected person: everyone with a negative mention in the case in their own words.
 
-The brand's own account is never a complainant. Likely trolls are kept (a person is answered
+A retweet alone does not make a complainant (it amplifies someone else's complaint; the person
+to answer is its author), but once someone complains themselves their retweets are listed with
+the rest of their mentions. The brand's own account is never a complainant. Likely trolls are kept (a person is answered
 or not by a human approving the reply draft, not by a heuristic) but flagged, so the reply
 step can show why someone may not deserve the same treatment: `high_volume` (more negative
 posts in the case than `troll_posts`) and `no_audience` (no followers, no verification).
@@ -48,7 +50,7 @@ def complainants(
     languages: Sequence[str] = ("es", "en"),
     troll_posts: int = 10,
 ) -> list[ComplainantCase]:
-    """Every author with at least one negative mention, with all their mentions, earliest complainer first."""
+    """Every author with a negative mention of their own (not a retweet), with all their mentions, earliest first."""
     by_author: dict[int, list[Post]] = {}
     for p in sorted(posts, key=lambda p: (p.created_at, p.x_id)):
         if p.author_x_id is None or p.author_x_id == brand_user_id:
@@ -58,7 +60,7 @@ def complainants(
         by_author.setdefault(p.author_x_id, []).append(p)
     out = []
     for author, theirs in by_author.items():
-        negative = [p for p in theirs if p.negative]
+        negative = [p for p in theirs if p.negative and not p.refs("retweeted")]
         if not negative:
             continue
         langs = [p.lang for p in theirs if p.lang in languages]
@@ -78,5 +80,5 @@ def complainants(
                 flags=tuple(flags),
             )
         )
-    out.sort(key=lambda c: next(p.created_at for p in c.posts if p.negative))
+    out.sort(key=lambda c: next(p.created_at for p in c.posts if p.negative and not p.refs("retweeted")))
     return out

@@ -113,13 +113,12 @@ class OriginReport:
         return [{"measure": k, "value": v} for k, v in rows]
 
 
-def case_posts(threads: Sequence[Thread], since: datetime) -> list[Post]:
-    """Mentions from `since` on, plus the earlier members of threads still active then."""
-    out: list[Post] = []
-    for t in threads:
-        if t.last_at >= since:
-            out.extend(t.posts)
-    return sorted(out, key=lambda p: (p.created_at, p.x_id))
+def case_posts(threads: Sequence[Thread], since: datetime, origin: Thread | None = None) -> list[Post]:
+    """The case's mentions: every one from `since` on, plus the origin thread's earlier history."""
+    out = {p.x_id: p for t in threads for p in t.posts if p.created_at >= since}
+    if origin is not None:
+        out.update((p.x_id, p) for p in origin.posts)
+    return sorted(out.values(), key=lambda p: (p.created_at, p.x_id))
 
 
 def analyse(
@@ -145,9 +144,9 @@ def analyse(
     hearings = classify_threads(threads, posts, own_posts, spike_at, timedelta(hours=unanswered_after_hours), now)
     own = {o.x_id: o for o in own_posts}
     pz = find_patient_zero(threads, own, spike_at, brand_handle, window)
-    members = case_posts(threads, spike_at - window)
     origin_type = "other"
     explanation = "no mentions around the first signal"
+    thread = None
     if pz is not None:
         thread = next(t for t in threads if t.index == pz.thread_index)
         origin_type = thread.type
@@ -156,6 +155,7 @@ def analyse(
         if hear is not None:
             explanation += f" The author {hear.reason}."
         explanation += f" Origin type: {origin_type}."
+    members = case_posts(threads, spike_at - window, thread)
     return OriginReport(
         case_id=case_id,
         spike_at=spike_at,

@@ -44,3 +44,9 @@ def test_the_brand_handle_is_never_a_complainant_even_without_its_id() -> None:
     p = post(1, 77, 0)
     brand_post = type(p)(**{**{f: getattr(p, f) for f in p.__slots__}, "username": "Acme"})
     assert complainants([brand_post], brand_handle="acme") == []
+
+
+def test_a_retweet_alone_makes_no_complainant() -> None:
+    posts = [post(1, 10, 0), post(2, 11, 1, retweet=1), post(3, 12, 1, retweet=1), post(4, 12, 2, reply_to=1)]
+    cases = {c.username: c for c in complainants(posts)}
+    assert set(cases) == {"user10", "user12"} and cases["user12"].x_ids == [3, 4]
