@@ -46,3 +46,4 @@ def check_config(path: Path = typer.Argument(..., help="brand config YAML")) -> 
         console.print(f"{b.slug}: @{b.handle}, {len(b.queries)} queries, {len(b.departments)} departments, languages {', '.join(b.languages)}")
 
 from crisiswatch.cli import demo_timeline as _demo_timeline; _demo_timeline.register(app)  # noqa: E402, E702
+from crisiswatch.cli import origin as _origin; _origin.register(app)  # noqa: E402, E702

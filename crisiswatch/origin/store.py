@@ -136,7 +136,10 @@ def analyse_case(
     with session_scope(db_url) as s:
         case = s.get(Case, case_id)
         if case is None:
-            raise RejectedInput(f"no case {case_id} in the database; list open cases with the monitor flow's output")
+            raise RejectedInput(
+                f"no case {case_id} in the database; check the case id against the crisis_case table "
+                "(setting: CRISISWATCH_DATABASE_URL)"
+            )
         brand_row = s.get(Brand, case.brand_id)
         if brand_row is None or brand_row.slug != brand.slug:
             raise RejectedInput(f"case {case_id} belongs to brand {brand_row.slug if brand_row else '?'!r}, not {brand.slug!r}")

@@ -142,3 +142,20 @@ def test_unknown_case_or_brand_is_refused(db_url: str) -> None:
     other = parse_config({"slug": "other", "name": "Other", "handle": "other"}).brands[0]
     with pytest.raises(RejectedInput, match="belongs to brand 'acme'"):
         analyse_case(db_url, case_id, other)
+
+
+def test_the_origin_command_prints_the_table_and_refuses_an_unknown_case(sqlite_url: str, tmp_path) -> None:
+    import yaml
+    from typer.testing import CliRunner
+
+    from crisiswatch.cli.main import app
+
+    _, case_id = build(sqlite_url)
+    config = tmp_path / "brand.yaml"
+    config.write_text(yaml.safe_dump(BRAND.model_dump(mode="json")), encoding="utf-8")
+    args = ["origin", "--brand", "acme", "--config", str(config), "--database-url", sqlite_url, "--until", "2026-03-02T18:00:00"]
+    ok = CliRunner().invoke(app, [*args[:1], str(case_id), *args[1:]])
+    assert ok.exit_code == 0, ok.output
+    assert "unheard_customer" in ok.output and "marketing_misunderstanding" in ok.output
+    bad = CliRunner().invoke(app, [*args[:1], "999", *args[1:]])
+    assert bad.exit_code == 2 and "no case 999" in bad.output
