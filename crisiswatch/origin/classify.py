@@ -42,10 +42,11 @@ class Hearing:
     answered_at: datetime | None = None
 
 
-def _answers(own: OwnPost, author_x_id: int, post_ids: set[int], conversations: set[int]) -> bool:
+def _answers(own: OwnPost, author_x_id: int, post_ids: set[int]) -> bool:
+    """A brand post addressed to the author, replying to one of their posts, or in a conversation they started."""
     if own.in_reply_to_user_id is not None and own.in_reply_to_user_id == author_x_id:
         return True
-    if own.conversation_id is not None and own.conversation_id in conversations:
+    if own.conversation_id is not None and own.conversation_id in post_ids:
         return True
     return any(ref in post_ids for ref in own.refs())
 
@@ -66,9 +67,8 @@ def hearing(
     deadline = first + unanswered_after
     window = [p for p in theirs if p.created_at <= deadline]
     ids = {p.x_id for p in window}
-    conversations = {p.conversation_id or p.x_id for p in window} | ids
     answers = sorted(
-        (o for o in own_posts if first <= o.created_at <= deadline and _answers(o, author_x_id, ids, conversations)),
+        (o for o in own_posts if first <= o.created_at <= deadline and _answers(o, author_x_id, ids)),
         key=lambda o: o.created_at,
     )
     hours = unanswered_after.total_seconds() / 3600

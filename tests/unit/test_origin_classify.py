@@ -103,3 +103,11 @@ def test_happy_replies_to_a_promotion_are_no_misunderstanding() -> None:
     posts = [post(10 + i, 100 + i, 0.1 * i, reply_to=600, negative=False, category="other") for i in range(9)]
     posts.append(post(30, 130, 1, reply_to=600, category="customer_service"))  # 1 in 10 negative: under the 20% bar
     assert set(types(posts, [promo]).values()) == {"other"}
+
+
+def test_the_brand_answering_someone_else_in_a_shared_conversation_does_not_count() -> None:
+    campaign = own(500, -40, "Our new ad!")
+    posts = [post(1, 10, -30, "@acme this ad is offensive", reply_to=500, category="marketing_misunderstanding")]
+    to_someone_else = own(905, -29, "@user77 thanks!", reply_to=500, to_user=77)
+    h = hearing(10, posts, [campaign, to_someone_else], T0, DAY, at(6))
+    assert h.unheard
