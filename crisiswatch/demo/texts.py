@@ -257,7 +257,8 @@ def roughen(rng: random.Random, text: str, p: float = 0.3) -> str:
         return re.sub(r"\bque\b", "q", text.replace("también", "tmb"))
     if how == 2:
         words = text.split(" ")
-        spots = [i for i, w in enumerate(words) if w[-1:] in "aeiou" and w[:1] not in "@#h" and len(w) > 1]
+        spots = [i for i, w in enumerate(words) if w[-1:] in "aeiou" and w[:1] not in "@#h" and len(w) > 1
+                 and "osech" not in w]  # the brand's name stays searchable
         if spots:
             i = rng.choice(spots)
             words[i] += words[i][-1] * 2

@@ -29,6 +29,7 @@ DEMO_DIR = Path(__file__).resolve().parent
 BRAND_CONFIG = DEMO_DIR / "brand.yaml"
 BUNDLED_TIMELINE = DEMO_DIR / "data" / "demo-timeline.jsonl"
 BUNDLED_TRUTH = DEMO_DIR / "data" / "demo-truth.json"
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass
@@ -40,7 +41,8 @@ class DemoTimeline:
 
     def jsonl(self) -> str:
         """The replay file's text: one compact JSON object per line."""
-        return "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in self.lines)
+        encode = _LINE_ENCODER.encode
+        return "".join([encode(line) + "\n" for line in self.lines])
 
     def truth_json(self) -> str:
         return json.dumps(self.truth, ensure_ascii=False, indent=1) + "\n"
