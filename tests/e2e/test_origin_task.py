@@ -9,16 +9,9 @@ import pytest
 import yaml
 from prefect import flow
 from prefect.client.orchestration import get_client
-from prefect.testing.utilities import prefect_test_harness
 
 from tasks.origin import artifact_key, find_origin
 from tests.integration.test_origin_store import BRAND, at, build
-
-
-@pytest.fixture(scope="module")
-def harness():
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
 
 
 def test_find_origin_publishes_the_table(harness, sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

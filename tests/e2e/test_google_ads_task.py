@@ -25,12 +25,9 @@ pytestmark = pytest.mark.slow
 FAST = [0.05, 0.1, 0.2, 0.4]  # the same backoff shape, in tenths of a second
 
 
-@pytest.fixture(scope="module", autouse=True)
-def harness() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+@pytest.fixture(autouse=True)
+def _prefect(harness: None) -> None:
+    """Every test here runs against the session's temporary Prefect API."""
 
 
 def run_pause(db_url: str, case_id: int, settings) -> dict:  # type: ignore[no-untyped-def]
