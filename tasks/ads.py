@@ -13,22 +13,11 @@ from prefect.tasks import Task, exponential_backoff
 
 from crisiswatch.ads_run import run_ads
 from crisiswatch.config import GoogleAdsConfig, load_config
-from crisiswatch.errors import is_transient
 from crisiswatch.settings import Settings, get_settings
+from tasks.retry import retry_if_transient as retry_transient
 
 RETRIES = 4
 RETRY_DELAYS = exponential_backoff(backoff_factor=2)  # 2, 4, 8, 16 s, jittered
-
-
-def retry_transient(task: Task[..., Any], run: TaskRun, state: State[Any]) -> bool:
-    """Retry quota, UNAVAILABLE and DEADLINE_EXCEEDED (TransientError); never auth or config errors."""
-    if isinstance(state.data, BaseException):
-        return is_transient(state.data)
-    try:
-        state.result()
-    except BaseException as exc:  # noqa: BLE001 - the failure being classified
-        return is_transient(exc)
-    return False
 
 
 def _run_id() -> str:

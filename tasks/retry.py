@@ -9,6 +9,8 @@ from crisiswatch.errors import is_transient
 
 def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
     """Prefect retry_condition_fn: retry 429s, 5xx, timeouts; fail fast on everything else."""
+    if isinstance(state.data, BaseException):
+        return is_transient(state.data)
     try:
         state.result()
     except BaseException as exc:  # noqa: BLE001 - we only classify here

@@ -12,15 +12,7 @@ from crisiswatch.config import BrandConfig, load_config
 from crisiswatch.errors import TransientError, is_transient
 from crisiswatch.settings import Settings, get_settings
 from crisiswatch.tickets.opening import department_slug, open_case_tickets
-
-
-def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
-    """retry_condition_fn: retry only crisiswatch TransientError (5xx, timeouts, rate limits)."""
-    try:
-        exc = state.result(raise_on_failure=False)
-    except Exception:  # noqa: BLE001 - an unreadable result is not worth a retry
-        return False
-    return isinstance(exc, BaseException) and is_transient(exc)
+from tasks.retry import retry_if_transient
 
 
 def _brand(brand: BrandConfig | str, config_path: str | Path | None, settings: Settings) -> BrandConfig:
