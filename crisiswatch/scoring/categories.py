@@ -29,6 +29,11 @@ _RULES: dict[str, list[tuple[float, str]]] = {
               r"|diverted|grounded|tarmac|gate\b|deic\w*|weather|strike|huelga\w*|paro\b|long lines?|queue|cola\b|colas\b"
               r"|fila\b|filas\b|on time|departure|boarding|embarque|sin servicio|interrup\w*|overbook\w*|sobreventa"
               r"|reschedul\w*|rebook\w*|reprogram\w*|waitlist|standby|missed (my |our |the )?flight|perd\w* (el|mi) vuelo"),
+        (1.4, r"\d+ ?(hours?|hrs?|h|mins?|minutes|horas|minutos)\b|hours\b|wait\w*|still (here|at|in|on|sitting|stuck)"
+              r"|supposed to (depart|leave|land|arrive|take off|be)|take ?off|taken off|took off|deplan\w*|landed|landing"
+              r"|arriv\w*|schedul\w*|inconvenien\w*|hotel\b|time change\w*|make (it|my (flight|connection))|on time"
+              r"|esper\w*|horas\b|aterriz\w*|despeg\w*|salida\w*|llegada\w*|escala\w*|conexion\w*|horario\w*|a tiempo"
+              r"|en tierra|puerta de embarque"),
     ],
     "customer_service": [
         (1.6, r"customer (service|care|support)|atencion al cliente|servicio al cliente|agent\w*|agente\w*|representative"
@@ -36,6 +41,11 @@ _RULES: dict[str, list[tuple[float, str]]] = {
               r"|phone|telefono|hung up|colg\w*|email\w*|correo|respon\w*|contest\w*|answer\w*|reply|replied|dm\b|dms\b"
               r"|message|mensaje\w*|help\w*|ayud\w*|nobody|no one|nadie|attendant\w*|azafat\w*|tripulaci\w*|crew"
               r"|supervisor|manager|gerente|chat\b|complain\w*|queja\w*|reclam\w*|treat\w*|trato|atencion|attitude|actitud"),
+        (3.0, r"on hold|hung up|hang up|customer (service|care|support)|atencion al cliente|servicio al cliente|rude"
+              r"|grosero\w*|maleducad\w*|no one (answers|picks up|responds)|nadie (contesta|responde|atiende)"),
+        (2.4, r"staff|employee\w*|emplead\w*|(gate |ticket |desk )?agents?\b|attendants?|steward\w*|crew|pilot\w*|azafat\w*"
+              r"|tripulaci\w*|personal de (tierra|cabina|a bordo)|supervisor|manager|gerente|unprofessional|attitude|actitud"
+              r"|communicat\w*|comunicacion|informa\w*|lied|lying|mintieron|mienten"),
     ],
     "product_quality": [
         (1.8, r"seat\w*|asiento\w*|legroom|wifi|wi-fi|internet|food|comida|meal\w*|snack\w*|drink\w*|bebida\w*|dirty|sucio\w*"

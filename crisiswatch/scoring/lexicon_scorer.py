@@ -10,7 +10,8 @@ from crisiswatch.scoring.categories import categorise
 from crisiswatch.scoring.crisis import PHRASES as CRISIS_PHRASES
 from crisiswatch.scoring.crisis import find_crisis_terms
 from crisiswatch.scoring.matcher import PhraseSet
-from crisiswatch.scoring.sentiment import caps_words, valence
+from crisiswatch.scoring.decision import decide, evidence
+from crisiswatch.scoring.sentiment import caps_words, valence_parts
 from crisiswatch.scoring.text import TOKEN, detect_language, normalise, squeeze, strip_accents
 from crisiswatch.scoring.types import Sentiment, TextScore
 
@@ -55,13 +56,14 @@ class LexiconScorer:
         terms: list[str] = []
         for kind, payload in self._phrases[lang].find(low):
             (values if kind == "v" else cats if kind == "c" else terms).append(payload)  # type: ignore[attr-defined]
-        score = valence(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
-        sentiment = label(score)
+        score, pos, neg = valence_parts(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
+        ev = evidence(text, low, tokens, pos, neg)
+        sentiment = decide(score, ev)
         return TextScore(
             lang=lang,
             sentiment=sentiment,
             sentiment_score=round(score, 4),
-            category=categorise(tokens, low, sentiment == "negative", cats),
+            category=categorise(tokens, low, sentiment == "negative" or (ev.ask and sentiment == "neutral"), cats),
             crisis_terms=find_crisis_terms(tokens, low, self.crisis_terms, terms),
         )
 

@@ -1,0 +1,79 @@
+"""From valence to a label: neutral first, unless the text carries clear evidence of a complaint or of praise.
+
+People write to brands to ask, to inform and to share news as often as to complain. A question, a
+request for information or a headline with a link is neutral unless it also carries a complaint
+phrase or strong words; a complaint is negative even when it says "thanks" ("thanks for the 3 hour
+delay"). The rules are hand-written and general (any brand, both languages).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from crisiswatch.scoring.types import Sentiment
+
+# a question or a request for information, at the start (after @handles) or anywhere in the text
+_ASK = re.compile(
+    r"(?:^|[.!?]\s+)(?:can|could|will|would|do|does|did|is|are|was|were|have|has|how|what|when|where|which|who|whom"
+    r"|any|anyone|anybody|should|may|might|am|if|just wondering|wondering|quick question|question)\b"
+    r"|\b(?:can|could|would) (?:you|u|i|we|someone|somebody|anyone)\b|\bhow (?:do|can|does|long|much|many|would|should)\b"
+    r"|\bis (?:there|it possible)\b|\bare there\b|\bany (?:word|update|news|info|information|chance|way|idea|plans?)\b"
+    r"|\bplease (?:let|tell|send|confirm|advise|follow|dm|check|help)\b|\b(?:pls|plz) (?:follow|dm|help|advise|confirm)\b"
+    r"|\bfollow (?:me|back|for)\b|\bwondering\b|\blooking for\b|\bi need to know\b|\bdo you know\b"
+    r"|(?:^|[.!?]\s+)(?:como|donde|cuando|cuanto|cuanta|cuantos|cuantas|cual|cuales|quien|quienes|que|hay|se puede|puedo"
+    r"|podeis|pueden|podrian|podrias|sabeis|saben|alguien)\b"
+    r"|\balguien sabe\b|\b(?:me|nos) (?:podeis|pueden|podrian|podrias|puedes|puede)\b|\bse puede\b|\bhay (?:algun|alguna)\b"
+    r"|\b(?:quisiera|quiero|queria|necesito) saber\b|\binformacion (?:sobre|de)\b|\bsaber si\b"
+)
+_FIRST_SECOND = frozenset(
+    "i i'm im i've ive i'd i'll me my mine we we're our us you your you're u ur yours"
+    " yo mi mis me nos nuestro nuestra nuestros nuestras tu tus te ti vos os vuestro vuestra usted ustedes"
+    " estoy tengo he voy llevo".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the decision looks at besides the compound score."""
+
+    ask: bool  # a question or a request for information
+    headline: bool  # a link and no first or second person: news, an announcement, a share
+    pos: float  # summed positive valence
+    neg: float  # summed negative valence (<= 0)
+
+
+NEG_EVIDENCE = -1.0  # summed negative valence that makes a text a complaint even when it asks something
+MIXED_NEG = -1.0
+MIXED_POS_WEIGHT = 0.5
+ASK_POSITIVE_AT = 0.6  # a question is positive only when clearly so
+HEADLINE_NEGATIVE_AT = -0.05
+HEADLINE_POSITIVE_AT = 0.3
+NEGATIVE_AT = -0.05
+POSITIVE_AT = 0.3
+
+
+def evidence(raw: str, low: str, tokens: list[str], pos: float, neg: float) -> Evidence:
+    """The cues of one text (raw as written, low lower-case and accent-free without links)."""
+    ask = "?" in low or _ASK.search(low) is not None
+    headline = ("http" in raw or "www." in raw) and not any(t in _FIRST_SECOND for t in tokens)
+    return Evidence(ask, headline, pos, neg)
+
+
+def decide(score: float, ev: Evidence) -> Sentiment:
+    """negative / neutral / positive: neutral unless there is clear evidence."""
+    complaint = ev.neg <= NEG_EVIDENCE
+    if ev.neg <= MIXED_NEG and score > 0:
+        # praise next to a real complaint is mostly politeness or sarcasm ("thanks for the 3 hour delay")
+        total = ev.pos * MIXED_POS_WEIGHT + ev.neg
+        score = total / math.sqrt(total * total + 15.0)
+    if ev.ask and not complaint:
+        return "positive" if score >= ASK_POSITIVE_AT else "neutral"
+    if ev.headline:
+        if score <= HEADLINE_NEGATIVE_AT:
+            return "negative"
+        return "positive" if score >= HEADLINE_POSITIVE_AT else "neutral"
+    if score <= NEGATIVE_AT:
+        return "negative"
+    return "positive" if score >= POSITIVE_AT else "neutral"
