@@ -60,6 +60,7 @@ _RULES: dict[str, list[tuple[float, str]]] = {
               r"|fake (offer|deal|sale)|false advertising|not as advertised|hashtag|marketing|influencer\w*"),
     ],
 }
+_MISS: object = object()
 _WORDS, PHRASES = index_patterns((p, (cat, w)) for cat, rules in _RULES.items() for w, p in rules)
 _PHRASES: PhraseSet[tuple[str, float]] = PhraseSet(PHRASES)
 _RANK = {cat: i for i, cat in enumerate(_RULES)}  # ties go to the earlier (more severe) category
@@ -82,9 +83,11 @@ def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tu
     anything else without a cue is `other`.
     """
     scores: dict[str, float] = {}
-    get = _WORDS.get
+    memo, lookup = _WORDS.memo, _WORDS.get
     for tok in tokens:
-        hit = get(tok)
+        hit = memo.get(tok, _MISS)
+        if hit is _MISS:
+            hit = lookup(tok)
         if hit is not None:
             scores[hit[0]] = scores.get(hit[0], 0.0) + hit[1]
     for cat, weight in _PHRASES.find(low) if phrase_hits is None else phrase_hits:

@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from crisiswatch.scoring.types import Sentiment
 
-# a question or a request for information, at the start (after @handles) or anywhere in the text
-_ASK = re.compile(
-    r"(?:^|[.!?]\s+)(?:can|could|will|would|do|does|did|is|are|was|were|have|has|how|what|when|where|which|who|whom"
-    r"|any|anyone|anybody|should|may|might|am|if|just wondering|wondering|quick question|question)\b"
-    r"|\b(?:can|could|would) (?:you|u|i|we|someone|somebody|anyone)\b|\bhow (?:do|can|does|long|much|many|would|should)\b"
-    r"|\bis (?:there|it possible)\b|\bare there\b|\bany (?:word|update|news|info|information|chance|way|idea|plans?)\b"
-    r"|\bplease (?:let|tell|send|confirm|advise|follow|dm|check|help)\b|\b(?:pls|plz) (?:follow|dm|help|advise|confirm)\b"
-    r"|\bfollow (?:me|back|for)\b|\bwondering\b|\blooking for\b|\bi need to know\b|\bdo you know\b"
-    r"|(?:^|[.!?]\s+)(?:como|donde|cuando|cuanto|cuanta|cuantos|cuantas|cual|cuales|quien|quienes|que|hay|se puede|puedo"
-    r"|podeis|pueden|podrian|podrias|sabeis|saben|alguien)\b"
-    r"|\balguien sabe\b|\b(?:me|nos) (?:podeis|pueden|podrian|podrias|puedes|puede)\b|\bse puede\b|\bhay (?:algun|alguna)\b"
-    r"|\b(?:quisiera|quiero|queria|necesito) saber\b|\binformacion (?:sobre|de)\b|\bsaber si\b"
+# a question or a request for information: its first word (after @handles) ...
+ASK_STARTS = frozenset(
+    "can could will would do does did is are was were have has how what when where which who whom any anyone anybody"
+    " should may might am wondering question"
+    " como donde cuando cuanto cuanta cuantos cuantas cual cuales quien quienes hay puedo podeis pueden podrian"
+    " podrias sabeis saben alguien".split()
+)
+# ... or one of these phrases anywhere (regular expressions on lower-case, accent-free text; matched in the
+# scorer's single phrase pass)
+ASK_PHRASES = (
+    r"(can|could|would) (you|u|i|we|someone|somebody|anyone)\b",
+    r"how (do|can|does|long|much|many|would|should)\b",
+    r"is (there|it possible)\b|are there\b",
+    r"any (word|update|news|info|information|chance|way|idea|plans?)\b",
+    r"please (let|tell|send|confirm|advise|follow|dm|check)\b|(pls|plz) (follow|dm|advise|confirm)\b",
+    r"follow (me|back|for)\b|wondering\b|looking for\b|i need to know\b|do you know\b",
+    r"alguien sabe\b|(me|nos) (podeis|pueden|podrian|podrias|puedes|puede)\b|se puede\b|hay (algun|alguna)\b",
+    r"(quisiera|quiero|queria|necesito) saber\b|informacion (sobre|de)\b|saber si\b",
 )
 _FIRST_SECOND = frozenset(
     "i i'm im i've ive i'd i'll me my mine we we're our us you your you're u ur yours"
@@ -34,8 +40,7 @@ _FIRST_SECOND = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What the decision looks at besides the compound score."""
 
     ask: bool  # a question or a request for information
@@ -54,9 +59,17 @@ NEGATIVE_AT = -0.05
 POSITIVE_AT = 0.3
 
 
-def evidence(raw: str, low: str, tokens: list[str], pos: float, neg: float) -> Evidence:
-    """The cues of one text (raw as written, low lower-case and accent-free without links)."""
-    ask = "?" in low or _ASK.search(low) is not None
+def first_word(low: str) -> str:
+    """The first word that is not an @handle."""
+    for word in low.split(None, 6):
+        if word[0] not in "@.":
+            return word.strip(",:;!¿¡\"'")
+    return ""
+
+
+def evidence(raw: str, low: str, tokens: list[str], pos: float, neg: float, asks: bool = False) -> Evidence:
+    """The cues of one text (raw as written, low lower-case and accent-free without links; asks: an ASK_PHRASES hit)."""
+    ask = asks or "?" in low or first_word(low) in ASK_STARTS
     headline = ("http" in raw or "www." in raw) and not any(t in _FIRST_SECOND for t in tokens)
     return Evidence(ask, headline, pos, neg)
 

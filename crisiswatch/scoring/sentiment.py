@@ -85,9 +85,18 @@ def valence_parts(
         total = 0.5 * sum(sentiments[:but_at]) + 1.5 * sum(sentiments[but_at:])
     else:
         total = sum(sentiments)
-    pos = sum(v for v in sentiments if v > 0) + sum(v for v in phrase_values if v > 0)
-    neg = sum(v for v in sentiments if v < 0) + sum(v for v in phrase_values if v < 0)
-    total += sum(phrase_values)
+    pos = neg = 0.0
+    for v in sentiments:
+        if v > 0:
+            pos += v
+        elif v < 0:
+            neg += v
+    for v in phrase_values:
+        total += v
+        if v > 0:
+            pos += v
+        else:
+            neg += v
     if total:
         b = min(bangs, 4) * BANG
         total += b if total > 0 else -b
