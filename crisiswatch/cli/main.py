@@ -44,3 +44,7 @@ def check_config(path: Path = typer.Argument(..., help="brand config YAML")) -> 
         fail(exc)
     for b in cfg.brands:
         console.print(f"{b.slug}: @{b.handle}, {len(b.queries)} queries, {len(b.departments)} departments, languages {', '.join(b.languages)}")
+
+from crisiswatch.cli import approve as _approve  # noqa: E402
+
+_approve.register(app)
