@@ -54,5 +54,6 @@ def test_scales() -> None:
     assert time_step(timedelta(hours=2)) == timedelta(minutes=15)
     assert time_step(timedelta(hours=20)) == timedelta(hours=2)
     assert time_step(timedelta(hours=25)) == timedelta(hours=3)
-    assert time_step(timedelta(days=5)) == timedelta(days=1)
+    assert time_step(timedelta(days=5)) == timedelta(hours=12)
+    assert time_step(timedelta(days=8)) == timedelta(days=1)
     assert alt_text(points([1, 9, 3])) == "peak 9 at 2026-03-06 09:15 UTC, max risk 14"
