@@ -38,8 +38,6 @@ class DemoCase:
     truth: dict[str, Any]
     declared_at: datetime
     first_signal_at: datetime
-    enabled: dict[str, list[str]]  # customer -> campaigns enabled before the crisis
-    paused_before: dict[str, list[str]]  # customer -> campaigns already paused before it
 
 
 def demo_brand() -> BrandConfig:
@@ -65,14 +63,28 @@ def store_windows(db_url: str, brand_id: int, brand: BrandConfig, until: datetim
     update_windows(db_url, brand_id, scored, until, brand.thresholds)
 
 
-def open_demo_case(db_url: str, *, settings: Settings | None = None, brand_slug: str = "cosechaya") -> DemoCase:
-    """Load the demo, open its case, find the origin, open tickets; pause ads when `settings` reach a sandbox."""
+@dataclass
+class DemoStore:
+    truth: dict[str, Any]
+    brand: BrandConfig
+    brand_id: int
+
+
+def load_demo_store(db_url: str) -> DemoStore:
+    """The demo's authors, mentions, scores, brand posts and the detector's windows, no case yet."""
     truth = json.loads(TRUTH.read_text(encoding="utf-8"))
     brand = demo_brand()
     brand_id = load_demo(db_url, truth)
+    store_windows(db_url, brand_id, brand, _ts(truth["crisis"]["window_end"]))
+    return DemoStore(truth, brand, brand_id)
+
+
+def open_demo_case(db_url: str, store: DemoStore | None = None, *, settings: Settings | None = None) -> DemoCase:
+    """Open the demo's case, find the origin, open tickets, add reply drafts; pause ads when `settings` reach a sandbox."""
+    store = store or load_demo_store(db_url)
+    truth, brand, brand_id = store.truth, store.brand, store.brand_id
     crisis = truth["crisis"]
     end = _ts(crisis["window_end"])
-    store_windows(db_url, brand_id, brand, end)
     first, declared = _ts(crisis["first_alarm_window"]["start"]), _ts(crisis["detect_by"])
     with session_scope(db_url) as s:
         case = Case(brand_id=brand_id, level="crisis", risk=78.0, category="billing_payments", first_signal_at=first,
@@ -86,7 +98,7 @@ def open_demo_case(db_url: str, *, settings: Settings | None = None, brand_slug:
     if settings is not None:
         run_ads("pause", db_url, case_id, brand.slug, brand.google_ads, settings, dry_run=False, run_id="test")
     add_reply_drafts(db_url, case_id, declared)
-    return DemoCase(case_id, brand_id, brand, truth, declared, first, {}, {})
+    return DemoCase(case_id, brand_id, brand, truth, declared, first)
 
 
 def add_reply_drafts(db_url: str, case_id: int, declared: datetime) -> None:
