@@ -127,7 +127,10 @@ def get_case(db_url: str, case_id: int) -> CaseSummary:
 
 
 def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    """A LIKE pattern for a folded term: wildcards in it literal, letters that carry accents in Spanish any one character
+    (so 'atencion' finds 'Atención'; the exact ranking is done on the folded text afterwards)."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "%" + re.sub(r"[aeioun]", "_", escaped) + "%"
 
 
 def _fields(c: CaseSummary) -> dict[str, str]:
@@ -154,8 +157,7 @@ def search(db_url: str, text: str, limit: int = 20) -> list[SearchHit]:
     if not terms:
         raise RejectedInput("search for at least one word of two letters or more")
     columns = [PostMortem.markdown, Case.resolution, Case.lessons, Case.category, cast(Case.origin, String), Brand.name, Brand.slug]
-    variants = {v for t in _WORD.findall(text) if len(t) >= 2 for v in (t.lower(), fold(t))}
-    cond = or_(*(func.lower(col).like(_like(v), escape="\\") for col in columns for v in variants))
+    cond = or_(*(func.lower(col).like(_like(t), escape="\\") for col in columns for t in set(terms)))
     with session_scope(db_url) as s:
         rows = s.execute(_query().where(cond)).all()
         cases = [_summary(c, b, pm, with_markdown=True) for c, b, pm in rows]

@@ -19,7 +19,7 @@ from crisiswatch.db.session import session_scope
 from crisiswatch.errors import RejectedInput
 from crisiswatch.postmortem.casebook import SimilarCase
 from crisiswatch.postmortem.chart import ChartMark, ChartPoint
-from crisiswatch.postmortem.escape import inline, lines, link
+from crisiswatch.postmortem.escape import inline, key, lines, link
 from crisiswatch.tickets.content import format_number
 
 LEAD = timedelta(hours=6)  # the chart starts this long before the first signal
@@ -120,14 +120,14 @@ def _timeline(events: list[CaseEvent]) -> list[dict[str, Any]]:
             out[-1]["repeats"] += 1
             out[-1]["until"] = when(e.at)
             continue
-        out.append({"at": when(e.at), "kind": e.kind, "message": inline(e.message, 300), "repeats": 0, "until": ""})
+        out.append({"at": when(e.at), "kind": key(e.kind), "message": inline(e.message, 300), "repeats": 0, "until": ""})
     return out
 
 
 def _origin(origin: dict[str, Any]) -> dict[str, Any]:
     pz = origin.get("patient_zero") or None
     return {
-        "type": str(origin.get("type") or ""),
+        "type": key(origin.get("type")),
         "explanation": inline(origin.get("explanation") or ""),
         "spike_at": when(origin.get("spike_at")),
         "thread_count": int(origin.get("thread_count") or 0),
@@ -140,7 +140,7 @@ def _origin(origin: dict[str, Any]) -> dict[str, Any]:
             "brand_post": bool(pz.get("brand_post")),
         },
         "threads": [
-            {"type": str(t.get("type") or ""), "size": int(t.get("size") or 0), "authors": int(t.get("authors") or 0),
+            {"type": key(t.get("type")), "size": int(t.get("size") or 0), "authors": int(t.get("authors") or 0),
              "negative_share": f"{100 * float(t.get('negative_share') or 0):.0f} %", "first_at": when(t.get("first_at")),
              "root": link(str(t.get("root")), f"https://x.com/i/web/status/{t.get('root')}") if t.get("root") else "",
              "brand_post": bool(t.get("root_is_brand_post"))}
@@ -177,12 +177,12 @@ def _actions(data: CaseData) -> list[dict[str, Any]]:
     rows: list[tuple[datetime, int, dict[str, Any]]] = []
     for a in data.ads:
         at = a.applied_at or a.created_at
-        rows.append((at, 0, {"at": when(at), "kind": f"ads_{a.action}", "state": a.state,
+        rows.append((at, 0, {"at": when(at), "kind": key(f"ads_{a.action}"), "state": key(a.state),
                              "detail": inline(f"{a.campaign_name} ({a.customer_id}/{a.campaign_id})"),
                              "note": inline(a.error, 160)}))
     for t in data.tickets:
         target = link(t.external_key or f"#{t.id}", t.url) if t.url else inline(t.external_key or f"#{t.id}")
-        rows.append((t.created_at, 1, {"at": when(t.created_at), "kind": "ticket_opened", "state": t.status,
+        rows.append((t.created_at, 1, {"at": when(t.created_at), "kind": "ticket_opened", "state": key(t.status),
                                        "detail": f"{inline(t.department)} · {inline(t.backend)} · {target}",
                                        "note": inline(t.error, 160) if t.status == "failed" else (f"SLA {when(t.sla_due_at)}" if t.sla_due_at else "")}))
         if t.closed_at:
@@ -192,10 +192,10 @@ def _actions(data: CaseData) -> list[dict[str, Any]]:
     for d, username in data.drafts:
         who = inline("@" + username, defuse_mentions=False) if username else f"#{d.complainant_id}"
         if d.approved_at:
-            replies.append((d.approved_at, 2, {"at": when(d.approved_at), "kind": "reply_approved", "state": d.status,
+            replies.append((d.approved_at, 2, {"at": when(d.approved_at), "kind": "reply_approved", "state": key(d.status),
                                                "detail": f"{who} · {d.channel} · {d.lang}", "note": inline(d.approver, defuse_mentions=False)}))
         if d.sent_at:
-            replies.append((d.sent_at, 3, {"at": when(d.sent_at), "kind": "reply_sent", "state": d.status,
+            replies.append((d.sent_at, 3, {"at": when(d.sent_at), "kind": "reply_sent", "state": key(d.status),
                                            "detail": f"{who} · {d.channel} · {d.lang}", "note": inline(d.external_id)}))
     replies.sort(key=lambda r: (r[0], r[1]))
     rows += replies[:MAX_REPLY_ROWS]
@@ -204,7 +204,7 @@ def _actions(data: CaseData) -> list[dict[str, Any]]:
 
 
 def _replies(data: CaseData) -> dict[str, Any]:
-    counts = Counter(d.status for d, _ in data.drafts)
+    counts = Counter(key(d.status) for d, _ in data.drafts)
     approved = sorted(d.approved_at for d, _ in data.drafts if d.approved_at)
     sent = sorted(d.sent_at for d, _ in data.drafts if d.sent_at)
     shown = sum(1 for d, _ in data.drafts if d.approved_at) + len(sent)
@@ -222,11 +222,11 @@ def _follow_ups(data: CaseData) -> list[dict[str, str]]:
     for t in data.tickets:
         if t.status in OPEN_TICKETS:
             where = link(t.external_key or f"#{t.id}", t.url) if t.url else inline(t.external_key or f"#{t.id}")
-            out.append({"kind": f"ticket_{t.status}", "detail": f"{inline(t.department)} · {inline(t.backend)} · {where}",
+            out.append({"kind": key(f"ticket_{t.status}"), "detail": f"{inline(t.department)} · {inline(t.backend)} · {where}",
                         "note": f"SLA {when(t.sla_due_at)}" if t.sla_due_at else ""})
     counts = Counter(d.status for d, _ in data.drafts if d.status in OPEN_DRAFTS)
     for status, n in sorted(counts.items()):
-        out.append({"kind": f"drafts_{status}", "detail": str(n), "note": ""})
+        out.append({"kind": key(f"drafts_{status}"), "detail": str(n), "note": ""})
     resumed = {(a.customer_id, a.campaign_id): a for a in data.ads if a.action == "resume"}
     for a in data.ads:
         if a.action == "pause" and a.state == "applied":
@@ -243,8 +243,8 @@ def _similar(similar: list[SimilarCase]) -> list[dict[str, Any]]:
         c = sc.case
         name = c.postmortem_path.replace("\\", "/").rsplit("/", 1)[-1] if c.postmortem_path else ""
         out.append({
-            "case_id": c.case_id, "date": f"{c.declared_at:%Y-%m-%d}", "brand": inline(c.brand_name), "level": c.level,
-            "status": c.status, "category": c.category, "origin_type": c.origin_type, "reasons": sc.reasons,
+            "case_id": c.case_id, "date": f"{c.declared_at:%Y-%m-%d}", "brand": inline(c.brand_name), "level": key(c.level),
+            "status": key(c.status), "category": key(c.category), "origin_type": key(c.origin_type), "reasons": sc.reasons,
             "score": f"{sc.score:.2f}", "lessons": lines(c.lessons), "resolution": lines(c.resolution),
             "file": name,
         })
@@ -262,7 +262,7 @@ def template_context(data: CaseData, brand: BrandConfig, *, lang: str, chart_fil
         "generated_at": when(data.now),
         "brand": {"name": inline(brand.name), "handle": inline(brand.handle), "slug": brand.slug},
         "case": {
-            "id": c.id, "level": c.level, "status": c.status, "risk": f"{c.risk:.0f}", "category": c.category,
+            "id": c.id, "level": key(c.level), "status": key(c.status), "risk": f"{c.risk:.0f}", "category": key(c.category),
             "first_signal_at": when(c.first_signal_at), "declared_at": when(c.declared_at), "resolved_at": when(c.resolved_at),
             "resolution": lines(c.resolution), "lessons": lines(c.lessons),
             "explanation": inline((c.factors or {}).get("explanation") or "", 400),
@@ -270,7 +270,7 @@ def template_context(data: CaseData, brand: BrandConfig, *, lang: str, chart_fil
         "times": {
             "to_detect": duration(c.declared_at - c.first_signal_at) if c.first_signal_at else "",
             "to_first_response": duration(first_at - c.declared_at) if first_at else "",
-            "first_response_at": when(first_at), "first_response_kind": first_kind,
+            "first_response_at": when(first_at), "first_response_kind": key(first_kind),
             "open_for": duration((c.resolved_at or data.now) - c.declared_at),
         },
         "timeline": _timeline(data.events),

@@ -89,3 +89,12 @@ def code(text: object) -> str:
     fence = "`" * (longest + 1)
     pad = " " if s.startswith("`") or s.endswith("`") or not s.strip() else ""
     return f"{fence}{pad}{s}{pad}{fence}"
+
+
+def key(value: object) -> str:
+    """A stored code word (a status, a kind, a category) reduced to letters, digits, '-', '.' and inner '_'.
+
+    Templates look these up in their word lists and print the key itself when it is unknown, so a
+    key must be harmless as Markdown too.
+    """
+    return re.sub(r"[^A-Za-z0-9_.-]", "", str(value or "")).strip("_.-")[:64]
