@@ -16,7 +16,6 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
-from crisiswatch.postmortem.casebook import write_index
 from crisiswatch.postmortem.closing import case_state, close_case, settle_tickets
 from crisiswatch.settings import get_settings
 from tasks.ads import resume_ad_spend
@@ -80,8 +79,7 @@ def resolve_crisis(
             logger.error("ads of case %s were not resumed: %s", case_id, exc)
             ads_error = exc
     tickets = settle_tickets_task(db_url, case_id, now)
-    postmortem = write_postmortem(db_url, case_id, slug, config_path, final=True, now=now)
-    write_index(db_url, ctx.settings.casebook_dir)
+    postmortem = write_postmortem(db_url, case_id, slug, config_path, final=True, now=now)  # and the casebook index
     if ads_error is not None:
         raise ads_error  # the run shows failed; re-running it resumes what is left
     return {"case_id": case_id, "case": closed, "ads": ads, "tickets": tickets, "postmortem": postmortem}
