@@ -55,3 +55,4 @@ def _register_commands() -> None:
 
 COMMAND_MODULES = ["scoring", "demo_timeline", "tickets", "sandbox_x", "sandbox", "origin", "approve", "demo"]
 _register_commands()
+__import__("crisiswatch.cli.casebook", fromlist=["register"]).register(app)  # casebook list|show|search|index, resolve
