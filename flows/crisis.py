@@ -16,6 +16,7 @@ from flows.approval import request_approval
 from tasks.ads import pause_ad_spend
 from tasks.context import resolve
 from tasks.origin import find_origin
+from tasks.postmortem import write_postmortem
 from tasks.progress import CrisisProgress
 from tasks.replies import draft_reply_batch, send_approved_replies
 from tasks.tickets import open_tickets

@@ -53,6 +53,5 @@ def _register_commands() -> None:
         importlib.import_module(f"crisiswatch.cli.{name}").register(app)
 
 
-COMMAND_MODULES = ["scoring", "demo_timeline", "tickets", "sandbox_x", "sandbox", "origin", "approve", "demo"]
+COMMAND_MODULES = ["scoring", "demo_timeline", "tickets", "sandbox_x", "sandbox", "origin", "approve", "demo", "casebook"]
 _register_commands()
-__import__("crisiswatch.cli.casebook", fromlist=["register"]).register(app)  # casebook list|show|search|index, resolve
