@@ -75,4 +75,8 @@ def crisis_response(
         summary["sent"] = 0
     progress.step("replies sent")
 
+    # Step 5: document the case: a post-mortem that joins the casebook (finalised by resolve-crisis).
+    postmortem = write_postmortem(ctx.db_url, case_id, brand, config_path, final=False, now=until)
+    summary["postmortem"] = postmortem["path"]
+    progress.step("post-mortem written")
     return summary

@@ -98,28 +98,31 @@ def approve_when_paused(stop: threading.Event, approver: str = DEMO_APPROVER, po
     return thread
 
 
-def run_demo(workdir: Path, on_tick: Callable[[datetime, dict[str, Any]], None] | None = None) -> DemoResult:
-    """Replay the bundled crisis: monitor ticks in simulated time until the crisis is handled."""
+def run_demo(
+    workdir: Path, on_tick: Callable[[datetime, dict[str, Any]], None] | None = None, running: DemoSandboxes | None = None
+) -> DemoResult:
+    """Replay the bundled crisis: monitor ticks in simulated time until the crisis is handled.
+
+    `running`: sandboxes already started by the caller (kept after the demo, e.g. to resolve the case).
+    """
+    if running is None:
+        with sandboxes(workdir) as sb:
+            return run_demo(workdir, on_tick, sb)
     from crisiswatch.db.session import upgrade_database
-    from crisiswatch.settings import get_settings
     from flows.monitor import monitor
 
     workdir.mkdir(parents=True, exist_ok=True)
     db_file = workdir / "crisiswatch.db"
     for stale in (db_file, workdir / "crisiswatch.db-wal", workdir / "crisiswatch.db-shm"):
         stale.unlink(missing_ok=True)
-    with sandboxes(workdir) as sb:
-        env = sb.env
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        get_settings.cache_clear()
-        stop = threading.Event()
+    stop = threading.Event()
+    with environment(running.env):
         try:
-            result = DemoResult(database_url=env["CRISISWATCH_DATABASE_URL"])
+            result = DemoResult(database_url=running.env["CRISISWATCH_DATABASE_URL"])
             upgrade_database(result.database_url)
             approve_when_paused(stop)
             for now in demo_ticks():
-                sb.x.clock.set(now)
+                running.x.clock.set(now)
                 tick = monitor(brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=result.database_url, now=now)
                 result.ticks += 1
                 result.mentions += tick["new_mentions"]
@@ -131,9 +134,22 @@ def run_demo(workdir: Path, on_tick: Callable[[datetime, dict[str, Any]], None] 
             return result
         finally:
             stop.set()
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
-            get_settings.cache_clear()
+
+
+@contextmanager
+def environment(env: dict[str, str]) -> Iterator[None]:
+    """These environment variables (and fresh settings) for the duration of the block."""
+    from crisiswatch.settings import get_settings
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        get_settings.cache_clear()
