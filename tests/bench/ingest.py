@@ -6,6 +6,7 @@ Run: .venv/bin/python -m tests.bench.ingest [N]      (default 100,000; prints me
 
 from __future__ import annotations
 
+import itertools
 import os
 import resource
 import socket
@@ -47,13 +48,13 @@ def _peak_rss_mb() -> float:
 def main(n: int = 100_000) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         timeline = Path(tmp) / "timeline.jsonl"
-        lines = [make_post(1, "AcmeAir here", author_id=42, username="AcmeAir", created_at=T0)]
-        lines += (
+        own = [make_post(1, "AcmeAir here", author_id=42, username="AcmeAir", created_at=T0)]
+        lines = itertools.chain(own, (
             make_post(10 + i, TEXTS[i % len(TEXTS)].format(i=i), author_id=1000 + i % 20_000, username=f"user{i % 20_000}",
                       created_at=T0 + timedelta(seconds=i % 86_400), lang="es" if i % 4 in (1, 2) else "en")
             for i in range(n)
-        )
-        write_replay(timeline, lines)
+        ))
+        write_replay(timeline, lines)  # streamed: the bench process never holds the timeline
         port = _free_port()
         env = {**os.environ, "PYTHONWARNINGS": "ignore"}
         server = subprocess.Popen(
