@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crisiswatch import clock
 from crisiswatch.config import GoogleAdsConfig
 from crisiswatch.connectors.google_ads.port import ENABLED, PAUSED, REMOVED, AdsController, Campaign
 from crisiswatch.db.models import AdAction, Case, CaseEvent
@@ -59,7 +60,7 @@ class AdsOutcome:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def _key(customer_id: str, campaign_id: str) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from crisiswatch import clock
 from crisiswatch.config import BrandConfig
 from crisiswatch.connectors.x.port import MentionSource
 from crisiswatch.db.models import Author, Brand, BrandPost, Cursor, Mention
@@ -103,7 +104,7 @@ def _upsert_authors(session: Session, authors: Iterable[AuthorRecord]) -> dict[i
     if not unique:
         return {}
     insert = _insert(session)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     values = [
         {
             "x_id": a.x_id,
@@ -161,7 +162,7 @@ def store_pages(
         _store_own_posts(s, brand_id, [p for p in pages if p.source == OWN])
         table = Mention.__table__
         stmt = _insert(s)(table).on_conflict_do_nothing(index_elements=[table.c.brand_id, table.c.x_id]).returning(table.c.id)
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         entries = list(seen.values())
         for i in range(0, len(entries), _CHUNK):  # row dicts built a chunk at a time: memory stays flat
             values = [_mention_row(brand_id, m, page, direct, author_ids, now) for m, page, direct in entries[i : i + _CHUNK]]
@@ -230,7 +231,7 @@ def _advance_cursor(session: Session, brand_id: int, page: FetchedPage) -> int |
         session.add(row)
     if page.newest_id is not None and (row.newest_id is None or page.newest_id > row.newest_id):
         row.newest_id = page.newest_id
-        row.updated_at = datetime.now(timezone.utc)
+        row.updated_at = clock.now()
     return row.newest_id
 
 

@@ -80,3 +80,24 @@ def crisis_response(
     summary["postmortem"] = postmortem["path"]
     progress.step("post-mortem written")
     return summary
+
+
+@flow(name="crisis-follow-up", flow_run_name="crisis-follow-up-case-{case_id}")
+def crisis_follow_up(
+    case_id: int, brand: str, config_path: str | None = None, database_url: str | None = None, until: datetime | None = None
+) -> dict[str, Any]:
+    """While a case stays open, each monitor tick brings it up to date: origin and magnitude measured
+    again, a ticket for any department newly concerned, drafts for people who joined (left pending for
+    a person to approve with `crisiswatch approve` or a re-run of crisis-response), the post-mortem draft."""
+    ctx = resolve(brand, config_path, database_url)
+    origin = find_origin(ctx.db_url, case_id, brand, config_path, until=until)
+    tickets = open_tickets(ctx.db_url, case_id, ctx.brand)
+    drafts = draft_reply_batch(ctx.db_url, case_id, ctx.brand, ctx.settings.templates_dir)
+    postmortem = write_postmortem(ctx.db_url, case_id, brand, config_path, final=False, now=until)
+    return {
+        "case_id": case_id,
+        "complainants": origin["complainants"],
+        "tickets": len(tickets),
+        "drafts": len(drafts),
+        "postmortem": postmortem["path"],
+    }

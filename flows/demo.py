@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from crisiswatch import clock
 from crisiswatch.demo.timeline import BRAND_CONFIG, BUNDLED_TIMELINE
 
 DEMO_ADS = Path(__file__).resolve().parent.parent / "crisiswatch" / "demo" / "ads.yaml"
@@ -23,6 +23,7 @@ CALM_UNTIL = datetime(2026, 3, 6, 11, tzinfo=timezone.utc)
 DEMO_END = datetime(2026, 3, 6, 20, tzinfo=timezone.utc)
 DEMO_APPROVER = "demo (auto-approved: in production a person approves in the Prefect UI or with `crisiswatch approve`)"
 SANDBOX_TOKEN = "demo-sandbox-token"
+FOLLOW_UP_STEP = timedelta(hours=1)
 
 
 @dataclass
@@ -110,15 +111,17 @@ def run_demo(
     on_tick: Callable[[datetime, dict[str, Any]], None] | None = None,
     running: DemoSandboxes | None = None,
     decide: Callable[[str], dict[str, Any]] = approve_all,
+    follow_hours: int = 3,
 ) -> DemoResult:
     """Replay the bundled crisis: monitor ticks in simulated time until the crisis is handled.
 
     `running`: sandboxes already started by the caller (kept after the demo, e.g. to resolve the case).
     `decide`: the approval form's answer (db_url → run input); approve everything by default.
+    `follow_hours`: how long the open case is followed (hourly ticks) after the response ran.
     """
     if running is None:
         with sandboxes(workdir) as sb:
-            return run_demo(workdir, on_tick, sb, decide)
+            return run_demo(workdir, on_tick, sb, decide, follow_hours)
     from crisiswatch.db.session import upgrade_database
     from flows.monitor import monitor
 
@@ -132,8 +135,14 @@ def run_demo(
             result = DemoResult(database_url=running.env["CRISISWATCH_DATABASE_URL"])
             upgrade_database(result.database_url)
             approve_when_paused(stop, result.database_url, decide)
+            follow_at: datetime | None = None
             for now in demo_ticks():
+                if follow_at is not None:
+                    if now < follow_at:
+                        continue  # after the response, the open case is followed hour by hour
+                    follow_at += FOLLOW_UP_STEP
                 running.x.clock.set(now)
+                clock.follow(now)  # what the playbook does is stamped in the replay's simulated time
                 tick = monitor(brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=result.database_url, now=now)
                 result.ticks += 1
                 result.mentions += tick["new_mentions"]
@@ -141,10 +150,13 @@ def run_demo(
                     on_tick(now, tick)
                 if tick.get("case_opened"):
                     result.case_id, result.declared_at, result.response = tick["case_id"], now, tick.get("response") or {}
+                    follow_at = now + FOLLOW_UP_STEP
+                if result.declared_at is not None and now >= result.declared_at + follow_hours * FOLLOW_UP_STEP:
                     break
             return result
         finally:
             stop.set()
+            clock.reset()
 
 
 @contextmanager

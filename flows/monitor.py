@@ -71,7 +71,11 @@ def monitor(
     }
     if verdict["case_opened"] and respond:
         summary["response"] = start_crisis_response(verdict["case_id"], brand, config_path, ctx.db_url, now, crisis_deployment)
-    logger.info("tick done: %s", {k: v for k, v in summary.items() if k != "response"})
+    elif verdict["case_id"] is not None and respond and stored.stored:
+        from flows.crisis import crisis_follow_up
+
+        summary["follow_up"] = crisis_follow_up(verdict["case_id"], brand, config_path, ctx.db_url, until=now)
+    logger.info("tick done: %s", {k: v for k, v in summary.items() if k not in ("response", "follow_up")})
     return summary
 
 

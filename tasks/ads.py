@@ -6,10 +6,8 @@ from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import TaskRun
 from prefect.runtime import flow_run, task_run
-from prefect.states import State
-from prefect.tasks import Task, exponential_backoff
+from prefect.tasks import exponential_backoff
 
 from crisiswatch.ads_run import run_ads
 from crisiswatch.config import GoogleAdsConfig, load_config

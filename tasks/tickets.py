@@ -9,7 +9,7 @@ from prefect import task
 from prefect.artifacts import create_link_artifact, create_table_artifact
 
 from crisiswatch.config import BrandConfig, load_config
-from crisiswatch.errors import TransientError, is_transient
+from crisiswatch.errors import TransientError
 from crisiswatch.settings import Settings, get_settings
 from crisiswatch.tickets.opening import department_slug, open_case_tickets
 from tasks.retry import retry_if_transient

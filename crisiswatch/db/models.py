@@ -22,9 +22,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from crisiswatch import clock
+
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, on crisiswatch's clock (a replay's simulated time while one runs)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

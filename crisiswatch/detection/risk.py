@@ -8,7 +8,7 @@ from typing import Any
 
 from crisiswatch.config import Thresholds
 from crisiswatch.detection.baseline import Expected
-from crisiswatch.detection.windows import PER_AUTHOR_CAP, WindowStats
+from crisiswatch.detection.windows import WindowStats
 
 MAX_AUTHOR_SHARE = 0.5  # above this share of a window's negatives from one author, the window is one voice
 VELOCITY_WINDOWS = 3

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crisiswatch import clock
 from crisiswatch.config import BrandConfig
 from crisiswatch.db.models import Author, Brand, BrandPost, Case, CaseEvent, Complainant, Mention, Score
 from crisiswatch.db.session import session_scope
@@ -132,7 +133,7 @@ def analyse_case(
     Re-running updates the same rows (complainants are keyed by case and author) and adds an
     `origin_found` event only when the origin type or patient zero changed.
     """
-    until = until or datetime.now(timezone.utc)
+    until = until or clock.now()
     with session_scope(db_url) as s:
         case = s.get(Case, case_id)
         if case is None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from crisiswatch import clock
 from crisiswatch.db.models import Brand, Case, CaseEvent, Ticket
 from crisiswatch.db.session import session_scope
 from crisiswatch.errors import RejectedInput
@@ -60,7 +61,7 @@ def case_state(db_url: str, case_id: int) -> CaseState:
 
 def close_case(db_url: str, case_id: int, *, resolution: str, lessons: str, now: datetime | None = None) -> CloseOutcome:
     """Mark the case resolved (once) with a 'resolved' event; on a resolved case only changed notes are stored."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     resolution, lessons = resolution.strip(), lessons.strip()
     with session_scope(db_url) as s:
         case = s.scalar(select(Case).where(Case.id == case_id).with_for_update())
@@ -83,7 +84,7 @@ def close_case(db_url: str, case_id: int, *, resolution: str, lessons: str, now:
 
 def settle_tickets(db_url: str, case_id: int, *, note: str = "", now: datetime | None = None) -> TicketsOutcome:
     """Close the case's crisiswatch tickets; for Jira and GitHub, record (once) where each must be closed."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     out = TicketsOutcome()
     with session_scope(db_url) as s:
         tickets = list(s.scalars(select(Ticket).where(Ticket.case_id == case_id).order_by(Ticket.id)))

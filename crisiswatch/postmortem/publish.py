@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from crisiswatch import clock
 from crisiswatch.config import BrandConfig
 from crisiswatch.db.models import PostMortem
 from crisiswatch.db.session import session_scope
@@ -82,7 +83,7 @@ def stored_final(db_url: str, case_id: int) -> bool:
 def write_postmortem(db_url: str, case_id: int, brand: BrandConfig, *, casebook_dir: Path, templates_dir: Path,
                      final: bool = False, now: datetime | None = None, similar_limit: int = 3) -> PostMortemResult:
     """Render the case's post-mortem in the brand's first language and publish it to files, the row and the index."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     data = load_case(db_url, case_id, now)
     if data.brand.slug != brand.slug:
         raise RejectedInput(f"case {case_id} belongs to brand {data.brand.slug!r}, not {brand.slug!r}")

@@ -10,11 +10,11 @@ person approves it by id after checking on X that it was not delivered.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from crisiswatch import clock
 from crisiswatch.config import BrandConfig
 from crisiswatch.db.models import CaseEvent, ReplyDraft
 from crisiswatch.db.session import session_scope
@@ -63,7 +63,7 @@ def apply_decision(
 ) -> ApprovalResult:
     """Apply a decision to the drafts of `case_id` in one transaction; `brand` adds its forbidden words."""
     approver = strip_controls(approver, keep_newlines=False).strip() or "unknown"
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     result = ApprovalResult(case_id=case_id, approver=approver)
     with session_scope(db_url) as session:
         drafts = {d.id: d for d in session.scalars(select(ReplyDraft).where(ReplyDraft.case_id == case_id).with_for_update())}

@@ -26,6 +26,7 @@ from typing import Protocol, runtime_checkable
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 
+from crisiswatch import clock
 from crisiswatch.config import BrandConfig
 from crisiswatch.connectors.x.port import DirectMessagesClosed, ReplySender
 from crisiswatch.db.models import Author, CaseEvent, Complainant, Mention, ReplyDraft
@@ -59,7 +60,7 @@ class SendReport(BaseModel):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def _set(db_url: str, draft_id: int, from_status: tuple[str, ...], **values: object) -> bool:

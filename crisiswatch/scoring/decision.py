@@ -9,7 +9,6 @@ delay"). The rules are hand-written and general (any brand, both languages).
 from __future__ import annotations
 
 import math
-import re
 from typing import NamedTuple
 
 from crisiswatch.scoring.types import Sentiment

@@ -15,12 +15,13 @@ import hashlib
 import logging
 import re
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from crisiswatch import clock
 from crisiswatch.config import BrandConfig, Department
 from crisiswatch.connectors.tickets import build_sink
 from crisiswatch.connectors.tickets.port import CreatedTicket, TicketRequest, TicketSink, deliver
@@ -128,7 +129,7 @@ def open_case_tickets(
     lang: str | None = None,
 ) -> list[TicketOutcome]:
     """Open (or find) one ticket per department the brand's routing sends this case to."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     lang = lang or brand.languages[0]
     window = brand.thresholds.window_minutes
     with session_scope(db_url) as s:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 
+from crisiswatch import clock
 from crisiswatch.db.models import CaseEvent, Ticket
 from crisiswatch.db.session import session_scope
 from crisiswatch.errors import RejectedInput
@@ -36,7 +37,7 @@ def get_ticket(db_url: str, ticket_id: int) -> Ticket:
 
 def close_ticket(db_url: str, ticket_id: int, *, note: str = "", now: datetime | None = None) -> Ticket:
     """Mark a ticket closed in the store and add a ticket_closed CaseEvent (the external ticket is closed there)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or clock.now()
     with session_scope(db_url) as s:
         t = s.get(Ticket, ticket_id)
         if t is None:
