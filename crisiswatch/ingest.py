@@ -116,13 +116,13 @@ def _upsert_authors(session: Session, authors: Iterable[AuthorRecord]) -> dict[i
         }
         for a in unique.values()
     ]
+    stmt = insert(Author)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Author.x_id],
+        set_={k: stmt.excluded[k] for k in ("username", "name", "verified", "followers", "following", "tweet_count", "updated_at")},
+    )
     for i in range(0, len(values), _CHUNK):
-        stmt = insert(Author).values(values[i : i + _CHUNK])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[Author.x_id],
-            set_={k: stmt.excluded[k] for k in ("username", "name", "verified", "followers", "following", "tweet_count", "updated_at")},
-        )
-        session.execute(stmt)
+        session.execute(stmt, values[i : i + _CHUNK])  # executemany: compiled once
     ids: dict[int, int] = {}
     keys = list(unique)
     for i in range(0, len(keys), _CHUNK):
@@ -176,11 +176,11 @@ def store_pages(
         _store_own_posts(s, brand_id, [p for p in pages if p.source == OWN])
         insert = _insert(s)
         values = list(rows.values())
+        # one statement executed with many parameter sets: SQLAlchemy batches it ("insertmanyvalues")
+        # from one cached compilation; .values(rows) would compile a fresh statement per chunk (seconds a tick)
+        stmt = insert(Mention).on_conflict_do_nothing(index_elements=[Mention.brand_id, Mention.x_id]).returning(Mention.id)
         for i in range(0, len(values), _CHUNK):
-            stmt = insert(Mention).values(values[i : i + _CHUNK]).on_conflict_do_nothing(
-                index_elements=[Mention.brand_id, Mention.x_id]
-            ).returning(Mention.id)
-            result.new_mention_ids.extend(s.scalars(stmt).all())
+            result.new_mention_ids.extend(s.scalars(stmt, values[i : i + _CHUNK]).all())
         result.duplicates = len(values) - len(result.new_mention_ids)
         for page in pages:
             result.cursors[Source(page.source, page.query).label] = _advance_cursor(s, brand_id, page)
@@ -208,10 +208,9 @@ def _store_own_posts(session: Session, brand_id: int, pages: Sequence[FetchedPag
     }
     rows = list(values.values())
     insert = _insert(session)
+    stmt = insert(BrandPost).on_conflict_do_nothing(index_elements=[BrandPost.brand_id, BrandPost.x_id])
     for i in range(0, len(rows), _CHUNK):
-        session.execute(
-            insert(BrandPost).values(rows[i : i + _CHUNK]).on_conflict_do_nothing(index_elements=[BrandPost.brand_id, BrandPost.x_id])
-        )
+        session.execute(stmt, rows[i : i + _CHUNK])
 
 
 def _advance_cursor(session: Session, brand_id: int, page: FetchedPage) -> int | None:
