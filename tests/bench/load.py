@@ -1,6 +1,6 @@
 """Load figures for the monitor: one brand at 100,000 mentions an hour, and 50 brands at normal volume.
 
-    .venv/bin/python -m tests.bench.load                 # 2 simulated hours + 2 rounds of 50 brands (~3 min)
+    .venv/bin/python -m tests.bench.load                 # 1 simulated hour + 2 rounds of 50 brands (~3 min)
     .venv/bin/python -m tests.bench.load --hours 24      # the full simulated day
     .venv/bin/python -m tests.bench.load --rate 20000 --hours 1 --brands 10 --rounds 3
 
@@ -216,7 +216,7 @@ def run_load(workdir: Path, *, rate_per_hour: int, hours: float, brands: int, ro
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=int, default=100_000, help="mentions an hour for the one brand")
-    parser.add_argument("--hours", type=float, default=2.0, help="simulated hours for the one brand (24: the full day)")
+    parser.add_argument("--hours", type=float, default=1.0, help="simulated hours for the one brand (24: the full day)")
     parser.add_argument("--brands", type=int, default=50)
     parser.add_argument("--brand-rate", type=int, default=240, help="mentions an hour for each of the many brands")
     parser.add_argument("--rounds", type=int, default=2, help="ticks of all the brands")
