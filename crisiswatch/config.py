@@ -104,7 +104,7 @@ class GoogleAdsConfig(_Strict):
     def _digits(cls, v: list[str]) -> list[str]:
         out = [str(x).replace("-", "") for x in v]
         for x in out:
-            if not x.isdigit():
+            if not (x.isascii() and x.isdigit()):  # isdigit() alone accepts '²'
                 raise ValueError(f"{x!r} is not a Google Ads id (digits, dashes allowed)")
         return out
 

@@ -64,8 +64,15 @@ def format_time(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
 
 
+MAX_ID = 2**63 - 1  # X ids are stored as BIGINT
+
+
 def _is_id(v: Any) -> bool:
-    return isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).isdigit()
+    """A positive X id within BIGINT, as an int or a string of ASCII digits ('²' and '１２' are not ids)."""
+    if isinstance(v, bool) or not isinstance(v, (str, int)):
+        return False
+    s = str(v)
+    return s.isascii() and s.isdigit() and len(s) <= 19 and 0 < int(s) <= MAX_ID
 
 
 def parse_replay_obj(obj: Any, lineno: int = 0) -> ReplayPost:
@@ -85,7 +92,7 @@ def parse_replay_obj(obj: Any, lineno: int = 0) -> ReplayPost:
         raise RejectedInput(f"{where}: data.created_at is required (ISO 8601, e.g. 2015-02-24T19:35:00.000Z)")
     try:
         parse_time(created)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise RejectedInput(f"{where}: data.created_at {created!r} is not an ISO 8601 timestamp") from None
     if data.get("author_id") is not None and not _is_id(data.get("author_id")):
         raise RejectedInput(f"{where}: data.author_id must be a numeric string, got {data.get('author_id')!r}")
@@ -119,6 +126,8 @@ def parse_replay_line(line: str, lineno: int = 0) -> ReplayPost:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise RejectedInput(f"replay line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise RejectedInput(f"replay line {lineno}: JSON nested too deeply") from None
     return parse_replay_obj(obj, lineno)
 
 

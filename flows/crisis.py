@@ -12,6 +12,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from crisiswatch.connectors.x.client import reply_sender_from_settings
+from crisiswatch.replies.sending import awaiting_send
 from flows.approval import request_approval
 from tasks.ads import pause_ad_spend
 from tasks.context import resolve
@@ -68,7 +69,8 @@ def crisis_response(
         else None
     )
     progress.step("replies approved")
-    if decision is not None and decision.approved:
+    # approved now or before an interrupted run: send what waits (never resending a 'sending' one)
+    if (decision is not None and decision.approved) or awaiting_send(ctx.db_url, case_id):
         report = send_approved_replies(ctx.db_url, case_id, reply_sender_from_settings(ctx.settings), ctx.brand)
         summary["sent"] = len(report.sent)  # public acknowledgements included
     else:

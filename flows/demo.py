@@ -47,6 +47,21 @@ def demo_ticks(calm_step: timedelta = timedelta(hours=6), crisis_step: timedelta
         yield t
 
 
+@dataclass(frozen=True)
+class DemoCredentials:
+    """The credentials the sandboxes accept and crisiswatch is given (tests pass recognisable fake secrets)."""
+
+    x_bearer_token: str = SANDBOX_TOKEN
+    x_consumer_key: str = "demo-consumer-key"
+    x_consumer_secret: str = "demo-consumer-secret"
+    x_access_token: str = "demo-access-token"
+    x_access_token_secret: str = "demo-access-secret"
+    google_ads_developer_token: str = "sandbox-developer-token"
+    google_ads_client_id: str = "sandbox-client-id.apps.googleusercontent.com"
+    google_ads_client_secret: str = "sandbox-client-secret"
+    google_ads_refresh_token: str = "sandbox-refresh-token"
+
+
 @dataclass
 class DemoSandboxes:
     x: Any
@@ -55,12 +70,15 @@ class DemoSandboxes:
 
 
 @contextmanager
-def sandboxes(workdir: Path) -> Iterator[DemoSandboxes]:
+def sandboxes(workdir: Path, credentials: DemoCredentials = DemoCredentials()) -> Iterator[DemoSandboxes]:
     """The X and Google Ads sandboxes, and the environment that points crisiswatch at them."""
     from crisiswatch.connectors.google_ads.sandbox import GoogleAdsSandbox
     from crisiswatch.connectors.x.sandbox import XSandbox
 
-    with XSandbox(BUNDLED_TIMELINE, bearer_token=SANDBOX_TOKEN, account="CosechaYa") as x, GoogleAdsSandbox() as ads:
+    c = credentials
+    with XSandbox(BUNDLED_TIMELINE, bearer_token=c.x_bearer_token, consumer_key=c.x_consumer_key, account="CosechaYa") as x, \
+            GoogleAdsSandbox(developer_token=c.google_ads_developer_token, client_id=c.google_ads_client_id,
+                             client_secret=c.google_ads_client_secret, refresh_token=c.google_ads_refresh_token) as ads:
         ads.seed(yaml.safe_load(DEMO_ADS.read_text(encoding="utf-8")))
         env = {
             "CRISISWATCH_DATABASE_URL": f"sqlite:///{workdir / 'crisiswatch.db'}",
@@ -68,11 +86,11 @@ def sandboxes(workdir: Path) -> Iterator[DemoSandboxes]:
             "CRISISWATCH_CASEBOOK_DIR": str(workdir / "casebook"),
             "CRISISWATCH_APPROVAL_POLL_SECONDS": "1",
             "CRISISWATCH_X_API_BASE_URL": x.base_url,
-            "CRISISWATCH_X_BEARER_TOKEN": SANDBOX_TOKEN,
-            "CRISISWATCH_X_CONSUMER_KEY": "demo-consumer-key",
-            "CRISISWATCH_X_CONSUMER_SECRET": "demo-consumer-secret",
-            "CRISISWATCH_X_ACCESS_TOKEN": "demo-access-token",
-            "CRISISWATCH_X_ACCESS_TOKEN_SECRET": "demo-access-secret",
+            "CRISISWATCH_X_BEARER_TOKEN": c.x_bearer_token,
+            "CRISISWATCH_X_CONSUMER_KEY": c.x_consumer_key,
+            "CRISISWATCH_X_CONSUMER_SECRET": c.x_consumer_secret,
+            "CRISISWATCH_X_ACCESS_TOKEN": c.x_access_token,
+            "CRISISWATCH_X_ACCESS_TOKEN_SECRET": c.x_access_token_secret,
             **ads.env(),
         }
         yield DemoSandboxes(x, ads, env)
@@ -112,16 +130,21 @@ def run_demo(
     running: DemoSandboxes | None = None,
     decide: Callable[[str], dict[str, Any]] = approve_all,
     follow_hours: int = 3,
+    *,
+    credentials: DemoCredentials = DemoCredentials(),
+    respond: bool = True,
+    extra_env: dict[str, str] | None = None,
 ) -> DemoResult:
     """Replay the bundled crisis: monitor ticks in simulated time until the crisis is handled.
 
     `running`: sandboxes already started by the caller (kept after the demo, e.g. to resolve the case).
     `decide`: the approval form's answer (db_url → run input); approve everything by default.
     `follow_hours`: how long the open case is followed (hourly ticks) after the response ran.
+    respond=False stops at the declaration (the crisis response is not run); `extra_env` adds settings.
     """
     if running is None:
-        with sandboxes(workdir) as sb:
-            return run_demo(workdir, on_tick, sb, decide, follow_hours)
+        with sandboxes(workdir, credentials) as sb:
+            return run_demo(workdir, on_tick, sb, decide, follow_hours, respond=respond, extra_env=extra_env)
     from crisiswatch.db.session import upgrade_database
     from flows.monitor import monitor
 
@@ -130,7 +153,7 @@ def run_demo(
     for stale in (db_file, workdir / "crisiswatch.db-wal", workdir / "crisiswatch.db-shm"):
         stale.unlink(missing_ok=True)
     stop = threading.Event()
-    with environment(running.env):
+    with environment({**running.env, **(extra_env or {})}):
         try:
             result = DemoResult(database_url=running.env["CRISISWATCH_DATABASE_URL"])
             upgrade_database(result.database_url)
@@ -143,7 +166,8 @@ def run_demo(
                     follow_at += FOLLOW_UP_STEP
                 running.x.clock.set(now)
                 clock.follow(now)  # what the playbook does is stamped in the replay's simulated time
-                tick = monitor(brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=result.database_url, now=now)
+                tick = monitor(brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=result.database_url, now=now,
+                               respond=respond)
                 result.ticks += 1
                 result.mentions += tick["new_mentions"]
                 if on_tick:
@@ -151,6 +175,8 @@ def run_demo(
                 if tick.get("case_opened"):
                     result.case_id, result.declared_at, result.response = tick["case_id"], now, tick.get("response") or {}
                     follow_at = now + FOLLOW_UP_STEP
+                    if not respond:
+                        break
                 if result.declared_at is not None and now >= result.declared_at + follow_hours * FOLLOW_UP_STEP:
                     break
             return result

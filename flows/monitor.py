@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from prefect import flow, get_run_logger
+from prefect.utilities.annotations import quote
 
 from crisiswatch.connectors.x.client import mention_source_from_settings
 from crisiswatch.errors import CrisiswatchError, is_transient
@@ -52,14 +53,15 @@ def monitor(
         except CrisiswatchError as exc:
             logger.warning("source %s skipped this tick: %s", src.label, exc)
             failures.append(exc)
-    stored = store_mentions(ctx.db_url, brand_id, cfg, pages, brand_user_id)
+    # quote(): thousands of records a tick; Prefect must not walk them looking for futures (seconds a tick)
+    stored = store_mentions(ctx.db_url, brand_id, cfg, quote(pages), brand_user_id)
     fatal = next((e for e in failures if not is_transient(e)), None)
     if fatal is not None:
         raise fatal  # authentication or configuration: a person must fix a setting
 
     # Score and declare.
-    scored = score_new_mentions(ctx.db_url, cfg, stored.new_mention_ids, ctx.settings.scorer)
-    verdict = judge_windows(ctx.db_url, brand_id, cfg, scored, now)
+    scored = score_new_mentions(ctx.db_url, cfg, quote(stored.new_mention_ids), ctx.settings.scorer)
+    verdict = judge_windows(ctx.db_url, brand_id, cfg, quote(scored), now)
 
     summary: dict[str, Any] = {
         "brand": brand,

@@ -9,7 +9,7 @@ from crisiswatch.config import BrandConfig
 from crisiswatch.connectors.x.port import MentionSource
 from crisiswatch.ingest import Source, fetch_new_posts, StoreResult, ensure_brand, load_cursors, store_pages
 from crisiswatch.records import FetchedPage
-from tasks.retry import BACKOFF, retry_if_transient
+from tasks.retry import BACKOFF, retry_before_reset
 
 
 @task(cache_policy=NO_CACHE)
@@ -38,7 +38,7 @@ def read_cursors(db_url: str, brand_id: int) -> dict[Source, int | None]:
     cache_policy=NO_CACHE,
     retries=len(BACKOFF),
     retry_delay_seconds=BACKOFF,
-    retry_condition_fn=retry_if_transient,
+    retry_condition_fn=retry_before_reset,  # a 15-minute rate limit skips the source this tick
     task_run_name="fetch {src.label}",
 )
 def fetch_source(source: MentionSource, src: Source, brand_user_id: int, since_id: int | None) -> FetchedPage:

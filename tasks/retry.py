@@ -37,5 +37,17 @@ def retry_if_transient(task: Any, task_run: Any, state: Any) -> bool:
     return True
 
 
+def retry_before_reset(task: Any, task_run: Any, state: Any) -> bool:
+    """retry_if_transient, except a rate limit that resets after the retries (BACKOFF) are spent.
+
+    Retrying before X's window resets only holds the tick (the budget is known to be spent):
+    the source is skipped this tick instead and the next tick goes on from its cursor.
+    """
+    exc = _exception(state)
+    if isinstance(exc, RateLimited) and exc.reset_at - time.time() > sum(BACKOFF):
+        return False
+    return exc is not None and is_transient(exc)
+
+
 # backoff for the retries of tasks that call external systems: seconds before try 2, 3, 4
 BACKOFF = [2, 10, 30]

@@ -6,8 +6,10 @@ import typer
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
+from rich.text import Text
 
 from crisiswatch.errors import CrisiswatchError
+from crisiswatch.replies.text import strip_controls
 
 out = Console()
 DB_OPTION = typer.Option(None, "--database-url", envvar="CRISISWATCH_DATABASE_URL", help="SQLAlchemy URL (default: settings)")
@@ -17,6 +19,11 @@ def _url(database_url: str | None) -> str:
     from crisiswatch.settings import Settings
 
     return database_url or Settings().database_url
+
+
+def _safe(value: str | None) -> Text:
+    """A stored value (tweets, names, backend keys) as plain terminal text: no escapes, no bidi, no Rich markup."""
+    return Text(strip_controls(value or ""))
 
 
 def _when(value) -> str:  # type: ignore[no-untyped-def]
@@ -46,7 +53,8 @@ def register(app: typer.Typer) -> None:
         for col in ("id", "case", "department", "backend", "status", "severity", "external", "SLA due (UTC)", "title"):
             table.add_column(col, overflow="fold")
         for t in rows:
-            table.add_row(str(t.id), str(t.case_id), t.department, t.backend, t.status, t.severity, t.url or t.external_key, _when(t.sla_due_at), t.title)
+            table.add_row(str(t.id), str(t.case_id), _safe(t.department), _safe(t.backend), _safe(t.status), _safe(t.severity),
+                          _safe(t.url or t.external_key), _when(t.sla_due_at), _safe(t.title))
         out.print(table)
 
     @tickets.command("show")
@@ -59,14 +67,16 @@ def register(app: typer.Typer) -> None:
         except CrisiswatchError as exc:
             fail(exc)
         table = Table(show_header=False, title=f"ticket {t.id}")
+        table.add_column(style="bold")
+        table.add_column()
         for k, v in (("title", t.title), ("case", str(t.case_id)), ("department", t.department), ("backend", t.backend),
                      ("status", t.status), ("severity", t.severity), ("external key", t.external_key), ("link", t.url),
                      ("SLA due (UTC)", _when(t.sla_due_at)), ("created (UTC)", _when(t.created_at)),
                      ("closed (UTC)", _when(t.closed_at)), ("idempotency key", t.idempotency_key), ("error", t.error)):
             if v:
-                table.add_row(k, v)
+                table.add_row(k, _safe(v))
         out.print(table)
-        out.print(Markdown(t.body))
+        out.print(Markdown(strip_controls(t.body or "")))
 
     @tickets.command("close")
     def close(
@@ -81,8 +91,8 @@ def register(app: typer.Typer) -> None:
             t = close_ticket(_url(database_url), ticket_id, note=note)
         except CrisiswatchError as exc:
             fail(exc)
-        out.print(f"ticket {t.id} ({t.department}) closed")
+        out.print(Text(f"ticket {t.id} ({strip_controls(t.department)}) closed"))
         if t.backend in ("jira", "github") and t.external_key:
-            out.print(f"close the {t.backend} ticket {t.external_key} there too: {t.url}", soft_wrap=True)
+            out.print(Text(strip_controls(f"close the {t.backend} ticket {t.external_key} there too: {t.url}")), soft_wrap=True)
 
     app.add_typer(tickets, name="tickets")

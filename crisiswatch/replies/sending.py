@@ -152,6 +152,20 @@ def _send_one(db_url: str, sender: ReplySender, d: ReplyDraft, user_id: int, twe
     return "sent"
 
 
+def awaiting_send(db_url: str, case_id: int) -> int:
+    """How many of the case's drafts a send run has to deal with: approved, or left 'sending' by a crash.
+
+    A re-run of the crisis flow sends these even when nobody approves anything new in that run:
+    the approval was given before the crash, and a 'sending' leftover must be settled (uncertain).
+    """
+    from sqlalchemy import func
+
+    with session_scope(db_url) as session:
+        return session.scalar(
+            select(func.count()).select_from(ReplyDraft).where(ReplyDraft.case_id == case_id, ReplyDraft.status.in_(("approved", "sending")))
+        ) or 0
+
+
 def send_approved(db_url: str, case_id: int, sender: ReplySender, brand: BrandConfig) -> SendReport:
     """Send every approved draft of a case exactly once, DMs first; see the module docstring.
 

@@ -13,6 +13,7 @@ from crisiswatch.records import AuthorRecord, MentionRecord
 log = logging.getLogger("crisiswatch.x")
 
 MAX_TEXT_CHARS = 25_000  # X's longest post; longer text is truncated (logged), the post kept
+MAX_ID = 2**63 - 1  # ids and counts are stored as BIGINT: anything larger is not a real X value
 _BAD_CHARS = re.compile("[\ud800-\udfff\x00]")  # lone surrogates (not encodable) and NUL (PostgreSQL refuses it)
 
 
@@ -44,15 +45,17 @@ def sanitize(value: Any) -> tuple[Any, int]:
 def _id(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int) and value > 0:
+    if isinstance(value, int) and 0 < value <= MAX_ID:
         return value
-    if isinstance(value, str) and value.isdigit() and len(value) <= 20:
+    # ASCII digits only: str.isdigit() also accepts '²' and '１２', which int() refuses or misreads
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19 and 0 < int(value) <= MAX_ID:
         return int(value)
     return None
 
 
 def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+    """A public metric: a non-negative int within BIGINT, else 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID else 0
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -60,9 +63,9 @@ def parse_time(value: Any) -> datetime | None:
         return None
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved out of range by its offset
         return None
-    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
 
 
 def parse_author(user: Any) -> AuthorRecord | None:
@@ -173,7 +176,8 @@ def parse_page(payload: Any, *, where: str) -> ParsedPage:
         if replaced:
             log.warning("X post %s: replaced %d invalid character(s) (lone surrogates or NUL) with U+FFFD", x_id, replaced)
         out.mentions.append(m)
-    for err in payload.get("errors") or []:
+    errors = payload.get("errors")
+    for err in errors if isinstance(errors, list) else []:
         if not isinstance(err, dict):
             continue
         err, _ = sanitize(err)

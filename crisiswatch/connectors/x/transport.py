@@ -35,6 +35,9 @@ def _secret(value: Any) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
+QUIET_LOGGERS = ("tweepy.client", "requests_oauthlib", "oauthlib")
+
+
 def make_tweepy_client(settings: Settings) -> tweepy.Client:
     """A tweepy.Client (raw requests.Response results, no built-in rate-limit sleeping) for crisiswatch.
 
@@ -49,9 +52,11 @@ def make_tweepy_client(settings: Settings) -> tweepy.Client:
             "CRISISWATCH_X_CONSUMER_SECRET, CRISISWATCH_X_ACCESS_TOKEN, CRISISWATCH_X_ACCESS_TOKEN_SECRET (replies, DMs)",
             setting="CRISISWATCH_X_BEARER_TOKEN",
         )
-    # tweepy logs every request's headers (the bearer token included) at DEBUG on "tweepy.client":
-    # keep that logger at INFO so that turning on DEBUG logging never leaks a secret.
-    logging.getLogger("tweepy.client").setLevel(logging.INFO)
+    # tweepy logs every request's headers (the bearer token included) at DEBUG on "tweepy.client", and
+    # requests-oauthlib / oauthlib log the signed Authorization header (consumer key, access token) and
+    # the signature base string: keep those loggers at INFO so that DEBUG logging never leaks a secret.
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
     client = tweepy.Client(
         bearer_token=bearer, consumer_key=oauth[0], consumer_secret=oauth[1],
         access_token=oauth[2], access_token_secret=oauth[3],

@@ -1,0 +1,104 @@
+"""No secret ever leaves the environment: the demo crisis run with recognisable fake credentials,
+then every place crisiswatch writes to is scanned for them: logs (captured and Prefect's own, read
+back through the API), artifacts, flow run parameters, files written, and every row of every table."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from sqlalchemy import select
+
+from crisiswatch.db.models import Base, Ticket
+from crisiswatch.db.session import get_engine, session_scope
+from crisiswatch.demo.timeline import BRAND_CONFIG
+from flows.crisis import crisis_response
+from flows.demo import approve_when_paused, sandboxes
+from tests.e2e.prove_support import FAKE, OTHER_SECRETS, SECRETS, DeclaredCase, capture_logs, environment
+
+pytestmark = pytest.mark.slow
+
+
+def _leaks(where: str, text: str) -> list[str]:
+    return [f"{where}: {secret}" for secret in SECRETS if secret in text]
+
+
+def _prefect_records() -> dict[str, str]:
+    """Every log line, artifact and flow run parameter set this session's Prefect API holds."""
+    out: dict[str, str] = {}
+    with get_client(sync_client=True) as client:
+        offset = 0
+        while True:
+            logs = client.read_logs(limit=200, offset=offset)
+            if not logs:
+                break
+            for log in logs:
+                out[f"prefect log {log.id}"] = log.message
+            offset += len(logs)
+        offset = 0
+        while True:
+            artifacts = client.read_artifacts(limit=200, offset=offset)
+            if not artifacts:
+                break
+            for a in artifacts:
+                out[f"artifact {a.key or a.id}"] = f"{a.data} {a.description} {a.metadata_}"
+            offset += len(artifacts)
+        for run in client.read_flow_runs(limit=200):
+            out[f"flow run {run.name} parameters"] = repr(run.parameters) + repr(run.state.message if run.state else "")
+    return out
+
+
+def _database_rows(db_url: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    with get_engine(db_url).connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for i, row in enumerate(conn.execute(select(table))):
+                out[f"table {table.name} row {i}"] = repr(tuple(row))
+    return out
+
+
+def _files(*roots: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file():
+                out[f"file {path}"] = path.read_bytes().decode("utf-8", errors="replace")
+    return out
+
+
+def test_no_secret_in_logs_artifacts_files_or_tables(declared_case: DeclaredCase, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    db_url = declared_case.copy_to(tmp_path / "work")
+    casebook = tmp_path / "casebook"
+    with sandboxes(tmp_path, FAKE) as sb, environment({**sb.env, **OTHER_SECRETS, "CRISISWATCH_DATABASE_URL": db_url,
+                                                      "CRISISWATCH_CASEBOOK_DIR": str(casebook)}), capture_logs() as cap:
+        stop = threading.Event()
+        approve_when_paused(stop)
+        try:
+            summary = crisis_response(case_id=declared_case.case_id, brand="cosechaya", config_path=str(BRAND_CONFIG),
+                                      database_url=db_url, until=declared_case.declared_at, approval_timeout_seconds=120)
+        finally:
+            stop.set()
+        sent = sb.x.sent()
+        mutations = sb.ads.api_mutations()
+    # the run really used the fake credentials: X accepted them for DMs, Google Ads for the pauses
+    assert summary["sent"] > 0 and sent["dms"] and mutations, summary
+    with session_scope(db_url) as s:
+        bodies = {f"ticket {t.id} body": f"{t.title}\n{t.body}" for t in s.scalars(select(Ticket))}
+    assert bodies
+
+    places: dict[str, str] = {
+        "caplog": caplog.text,
+        "crisis response log records": "\n".join(cap.texts),
+        "monitor ticks log records": "\n".join(declared_case.log_records),
+        **bodies,
+        **_prefect_records(),
+        **_database_rows(db_url),
+        **_files(tmp_path, declared_case.db_file.parent),
+    }
+    assert len(places) > 100 and "CRISIS declared" in places["monitor ticks log records"]
+    leaks = [leak for where, text in places.items() for leak in _leaks(where, text)]
+    assert not leaks, "\n".join(leaks[:20])
