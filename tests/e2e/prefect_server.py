@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
-from prefect.client.schemas.objects import FlowRun, Log
+from prefect.client.schemas.objects import FlowRun, Log, TaskRun
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 from sqlalchemy import create_engine, make_url, text
 
@@ -186,16 +186,20 @@ def wait_final(client: SyncPrefectClient, ids: Sequence[Any], timeout: float, on
     return wait_for(done, timeout, f"runs {list(map(str, ids))} to finish", on_timeout=on_timeout)
 
 
+def task_runs(client: SyncPrefectClient, flow_run_id: Any) -> list[TaskRun]:
+    return client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200)
+
+
 def run_logs(client: SyncPrefectClient, flow_run_id: Any) -> list[Log]:
     return client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])), limit=200)
 
 
-def submitted_by(client: SyncPrefectClient, flow_run_id: Any) -> str | None:
-    """The worker that picked the run up, from the run's own log ("Worker 'w1' submitting flow run ...")."""
-    for log in run_logs(client, flow_run_id):
-        if log.message.startswith("Worker '") and "submitting flow run" in log.message:
-            return log.message.split("'")[1]
-    return None
+def worker_of(run: FlowRun) -> str | None:
+    """The worker that ran it: the label a worker gives a run once its Pending proposal is accepted.
+
+    (Every worker that tries a run logs "submitting flow run", winner or not: logs cannot tell.)
+    """
+    return (run.labels or {}).get("prefect.worker.name")  # type: ignore[return-value]
 
 
 def ran_for(run: FlowRun) -> timedelta:

@@ -15,6 +15,7 @@ Ads sandbox). Everything started is stopped at teardown, flow-run processes incl
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from crisiswatch.connectors.x.sandbox import XSandbox
 from crisiswatch.db.session import get_engine, upgrade_database
 from crisiswatch.demo.timeline import BRAND_CONFIG, BUNDLED_TIMELINE, DEFAULT_START
 from tests.e2e import second_brand
-from tests.e2e.prefect_server import REPO, PrefectServer, throwaway_database
+from tests.e2e.prefect_server import REPO, PrefectServer, run_logs, throwaway_database
 from tests.e2e.processes import Managed, kill_marked, new_mark
 
 POOL = "crisiswatch"
@@ -133,8 +134,13 @@ class Installation:
 
 @contextmanager
 def start_installation(server: PrefectServer, tmp: Path, *, interval_seconds: float = 5, workers: int = 2,
-                       worker_limit: int | None = 1, extra_env: dict[str, str] | None = None) -> Iterator[Installation]:
-    """Deploy, start the sandbox and the workers; stop them all (and any flow-run process) on exit."""
+                       worker_limit: int | None = 1, persist_results: bool = False,
+                       extra_env: dict[str, str] | None = None) -> Iterator[Installation]:
+    """Deploy, start the sandbox and the workers; stop them all (and any flow-run process) on exit.
+
+    persist_results: write flows' and tasks' return values to tmp/results so a test can read them
+    back with `state.result()` (off by default, as in production: it slows big ticks down).
+    """
     brands = ["cosechaya", second_brand.SLUG]
     config = tmp / "brands.yaml"
     demo = yaml.safe_load(BRAND_CONFIG.read_text(encoding="utf-8"))
@@ -162,7 +168,7 @@ def start_installation(server: PrefectServer, tmp: Path, *, interval_seconds: fl
             "CRISISWATCH_X_API_BASE_URL": sandbox.base_url,
             "CRISISWATCH_X_BEARER_TOKEN": X_TOKEN,
             "CRISISWATCH_CASEBOOK_DIR": str(tmp / "casebook"),
-            "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "true",
+            "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "true" if persist_results else "false",
             "PREFECT_LOCAL_STORAGE_PATH": str(tmp / "results"),
             **(extra_env or {}),
         }
@@ -174,6 +180,14 @@ def start_installation(server: PrefectServer, tmp: Path, *, interval_seconds: fl
             w.stop()
         kill_marked(server.mark)  # flow-run processes live in sessions of their own
         sandbox.stop()
+
+
+def tick_summary(client: Any, flow_run_id: Any) -> dict[str, Any] | None:
+    """A monitor run's "tick done: {...}" log line, parsed; None until the line has reached the server."""
+    for log in run_logs(client, flow_run_id):
+        if log.message.startswith("tick done: "):
+            return ast.literal_eval(log.message.removeprefix("tick done: "))
+    return None
 
 
 # ----------------------------------------------------------------- pytest fixtures

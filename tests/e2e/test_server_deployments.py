@@ -11,14 +11,23 @@ from typing import Any
 
 import pytest
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy, FlowRun, StateType
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crisiswatch.db.models import Brand, Cursor, Mention
 from crisiswatch.db.session import session_scope
 from crisiswatch.replay import parse_time
 from tests.e2e import second_brand
-from tests.e2e.prefect_server import flow_runs, ran_for, read_runs, run_logs, submitted_by, wait_final, wait_for
-from tests.e2e.server_fixtures import CLOCK, Installation, brand_timelines, installation, prefect_server, worker_extra_env  # noqa: F401
+from tests.e2e.prefect_server import flow_runs, ran_for, task_runs, wait_final, wait_for, worker_of
+from tests.e2e.server_fixtures import (  # noqa: F401 - fixtures
+    CLOCK,
+    Installation,
+    brand_timelines,
+    installation,
+    prefect_server,
+    tick_summary,
+    worker_extra_env,
+)
+from tests.e2e.ticks import mention_burst, timed_tick
 
 FINAL_TYPES = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
 pytestmark = [pytest.mark.server, pytest.mark.slow, pytest.mark.postgres]
@@ -48,12 +57,6 @@ def _pause_monitors(inst: Installation) -> None:
             client.pause_deployment(client.read_deployment_by_name(inst.monitor_name(brand)).id)
 
 
-def _summary(client: Any, run: FlowRun) -> dict[str, Any]:
-    """The monitor's return value, read back from the persisted result of a finished run."""
-    state = client.read_flow_run(run.id).state
-    return state.result(raise_on_failure=True)  # type: ignore[union-attr,return-value]
-
-
 def test_scheduled_monitor_runs_complete_on_the_server(installation: Installation) -> None:  # noqa: F811
     inst = installation
     with inst.server.client() as client:
@@ -80,14 +83,14 @@ def test_scheduled_monitor_runs_complete_on_the_server(installation: Installatio
         for brand, runs in done.items():
             run = runs[0]
             assert run.parameters == {"brand": brand}
-            assert submitted_by(client, run.id) in {w.name for w in inst.workers}
-            tasks = client.read_task_runs(flow_run_filter=_run_filter(run.id))
+            assert worker_of(run) in {w.name for w in inst.workers}, run.labels
+            tasks = task_runs(client, run.id)
             names = sorted(t.name for t in tasks)
             assert sum(n.startswith("fetch ") for n in names) == 1 + len(_config_queries(inst, brand)) + 1, names
             assert all(t.state_type == StateType.COMPLETED for t in tasks), [(t.name, t.state_name) for t in tasks]
             # logs reach the server in batches, shortly after the run's final state
-            wait_for(lambda: any(log.message.startswith("tick done:") and f"'brand': '{brand}'" in log.message
-                                 for log in run_logs(client, run.id)), 15, f"the tick summary in {run.name}'s logs")
+            summary = wait_for(lambda: tick_summary(client, run.id), 15, f"the tick summary in {run.name}'s logs")
+            assert summary["brand"] == brand and summary["sources_skipped"] == 0, summary
             print(f"\nscheduled run {run.name} of monitor/{brand}: {ran_for(run).total_seconds():.2f} s in the flow")
 
         # every mention stored so far was counted by exactly one completed run of its brand
@@ -95,15 +98,9 @@ def test_scheduled_monitor_runs_complete_on_the_server(installation: Installatio
         for brand in inst.brands:
             finished = [r for r in flow_runs(client, client.read_deployment_by_name(inst.monitor_name(brand)).id)
                         if r.state_type == StateType.COMPLETED]
-            summaries = [_summary(client, r) for r in finished]
+            summaries = [wait_for(lambda r=r: tick_summary(client, r.id), 15, f"{r.name}'s summary") for r in finished]
             assert {s["brand"] for s in summaries} == {brand}
             assert sum(s["new_mentions"] for s in summaries) == len(stored[brand][0]) > 0
-
-
-def _run_filter(run_id: Any) -> Any:
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    return FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))
 
 
 def _config_queries(inst: Installation, brand: str) -> list[str]:
@@ -120,14 +117,14 @@ def test_two_brands_two_workers_in_parallel_never_overlapping_a_brand(installati
 
     # the story moves on 8 hours: both brands have new posts; every tick's first mentions call is slow
     inst.sandbox.clock.set(CLOCK + timedelta(hours=8))
-    inst.sandbox.inject_fault("mentions", delay=3.0, count=2)
+    inst.sandbox.inject_fault("mentions", delay=6.0, count=2)
     with inst.server.client() as client:
         ids = {b: client.read_deployment_by_name(inst.monitor_name(b)).id for b in inst.brands}
         a1 = client.create_flow_run_from_deployment(ids["cosechaya"])
         a2 = client.create_flow_run_from_deployment(ids["cosechaya"])  # the same brand, at the same moment
         b1 = client.create_flow_run_from_deployment(ids[other])
         runs = {r.id: r for r in wait_final(client, [a1.id, a2.id, b1.id], 60, on_timeout=inst.logs)}
-        workers = {rid: submitted_by(client, rid) for rid in runs}
+    workers = {rid: worker_of(r) for rid, r in runs.items()}
     first, second, theirs = runs[a1.id], runs[a2.id], runs[b1.id]
 
     # no overlap for one brand: of two runs requested together, the second is cancelled by the limit
@@ -178,3 +175,33 @@ def _unfinished(inst: Installation) -> list[FlowRun]:
     with inst.server.client() as client:
         runs = [r for b in inst.brands for r in flow_runs(client, client.read_deployment_by_name(inst.monitor_name(b)).id)]
     return [r for r in runs if r.state_type not in FINAL_TYPES]
+
+
+def test_tick_wall_time_with_no_and_with_10000_new_mentions(installation: Installation) -> None:  # noqa: F811
+    """The figures the operations guide quotes: one tick through the deployment, idle and under a burst."""
+    inst = installation
+    brand = second_brand.SLUG
+    _pause_monitors(inst)
+    wait_for(lambda: not _unfinished(inst), 30, "earlier runs to finish", on_timeout=inst.logs)
+    inst.sandbox.faults.clear()
+    inst.sandbox.set_rate_limit("mentions", 10**6)
+    now = CLOCK + timedelta(hours=9)
+    inst.sandbox.clock.set(now)
+    print()
+    print(timed_tick(inst, brand).line("catch-up tick"))
+    idle = timed_tick(inst, brand)
+    print(idle.line("no new mentions"))
+    assert idle.summary["new_mentions"] == 0 and idle.summary["brand"] == brand
+
+    # 10,000 people write in the next minute (plus whatever the brand's timeline has in it)
+    later = now + timedelta(seconds=61)
+    assert inst.sandbox.add_posts(mention_burst(second_brand.HANDLE, 10_000, now + timedelta(milliseconds=1))) == 10_000
+    inst.sandbox.clock.set(later)
+    also = sum(1 for t in _posts_by_brand()[brand].values() if now < t <= later)
+    burst = timed_tick(inst, brand)
+    print(burst.line("10,000 new mentions"))
+    assert burst.summary["new_mentions"] == 10_000 + also and burst.summary["duplicates"] == 0
+    with session_scope(inst.database_url) as s:
+        brand_id = s.scalar(select(Brand.id).where(Brand.slug == brand))
+        assert s.scalar(select(func.count()).select_from(Mention).where(Mention.brand_id == brand_id,
+                                                                         Mention.text.like("%pedido % sin llegar%"))) == 10_000
