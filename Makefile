@@ -20,7 +20,7 @@ test: install
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
 bench: install
-	$(BIN)/python -m tests.bench
+	@for b in ingest scoring ads_pause; do echo "== tests.bench.$$b"; $(BIN)/python -m tests.bench.$$b || exit 1; done
 
 eval: install
 	$(BIN)/crisiswatch evaluate

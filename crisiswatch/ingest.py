@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -116,13 +117,13 @@ def _upsert_authors(session: Session, authors: Iterable[AuthorRecord]) -> dict[i
         }
         for a in unique.values()
     ]
-    for i in range(0, len(values), _CHUNK):
-        stmt = insert(Author).values(values[i : i + _CHUNK])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[Author.x_id],
-            set_={k: stmt.excluded[k] for k in ("username", "name", "verified", "followers", "following", "tweet_count", "updated_at")},
-        )
-        session.execute(stmt)
+    table = Author.__table__
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.x_id],
+        set_={k: stmt.excluded[k] for k in ("username", "name", "verified", "followers", "following", "tweet_count", "updated_at")},
+    )
+    session.connection().execute(stmt, values)  # executemany: compiled once, sent in batches
     ids: dict[int, int] = {}
     keys = list(unique)
     for i in range(0, len(keys), _CHUNK):
@@ -145,43 +146,27 @@ def store_pages(
     result = StoreResult(rejected=sum(len(p.rejected) for p in pages))
     with session_scope(db_url) as s:
         author_ids = _upsert_authors(s, (m.author for p in pages for m in p.mentions if m.author is not None))
-        rows: dict[int, dict] = {}
-        now = datetime.now(timezone.utc)
+        # one entry per X id: a post seen through two sources this tick is direct if either says so
+        seen: dict[int, tuple[MentionRecord, FetchedPage, bool]] = {}
         for page in pages:
             if page.source == OWN:
                 continue
             for m in page.mentions:
-                if m.x_id in rows:
-                    # seen through two sources this tick: direct if either says so
-                    rows[m.x_id]["direct"] = rows[m.x_id]["direct"] or _is_direct(m, page.source, brand, brand_user_id)
-                    continue
-                rows[m.x_id] = {
-                    "brand_id": brand_id,
-                    "x_id": m.x_id,
-                    "author_id": author_ids.get(m.author_x_id) if m.author_x_id is not None else None,
-                    "author_x_id": m.author_x_id,
-                    "text": m.text,
-                    "lang": (m.lang or "und")[:16],
-                    "created_at": m.created_at,
-                    "conversation_id": m.conversation_id,
-                    "in_reply_to_user_id": m.in_reply_to_user_id,
-                    "referenced": m.referenced,
-                    "metrics": m.metrics,
-                    "raw": m.raw,
-                    "source": page.source,
-                    "query": page.query[:512],
-                    "direct": _is_direct(m, page.source, brand, brand_user_id),
-                    "fetched_at": now,
-                }
+                direct = _is_direct(m, page.source, brand, brand_user_id)
+                if m.x_id in seen:
+                    first, first_page, was_direct = seen[m.x_id]
+                    seen[m.x_id] = (first, first_page, was_direct or direct)
+                else:
+                    seen[m.x_id] = (m, page, direct)
         _store_own_posts(s, brand_id, [p for p in pages if p.source == OWN])
-        insert = _insert(s)
-        values = list(rows.values())
-        for i in range(0, len(values), _CHUNK):
-            stmt = insert(Mention).values(values[i : i + _CHUNK]).on_conflict_do_nothing(
-                index_elements=[Mention.brand_id, Mention.x_id]
-            ).returning(Mention.id)
-            result.new_mention_ids.extend(s.scalars(stmt).all())
-        result.duplicates = len(values) - len(result.new_mention_ids)
+        table = Mention.__table__
+        stmt = _insert(s)(table).on_conflict_do_nothing(index_elements=[table.c.brand_id, table.c.x_id]).returning(table.c.id)
+        now = datetime.now(timezone.utc)
+        entries = list(seen.values())
+        for i in range(0, len(entries), _CHUNK):  # row dicts built a chunk at a time: memory stays flat
+            values = [_mention_row(brand_id, m, page, direct, author_ids, now) for m, page, direct in entries[i : i + _CHUNK]]
+            result.new_mention_ids.extend(s.connection().execute(stmt, values).scalars().all())
+        result.duplicates = len(entries) - len(result.new_mention_ids)
         for page in pages:
             result.cursors[Source(page.source, page.query).label] = _advance_cursor(s, brand_id, page)
     log.info(
@@ -189,6 +174,29 @@ def store_pages(
         result.stored, result.duplicates, result.rejected, brand_id,
     )
     return result
+
+
+def _mention_row(
+    brand_id: int, m: MentionRecord, page: FetchedPage, direct: bool, author_ids: dict[int, int], now: datetime
+) -> dict[str, Any]:
+    return {
+        "brand_id": brand_id,
+        "x_id": m.x_id,
+        "author_id": author_ids.get(m.author_x_id) if m.author_x_id is not None else None,
+        "author_x_id": m.author_x_id,
+        "text": m.text,
+        "lang": (m.lang or "und")[:16],
+        "created_at": m.created_at,
+        "conversation_id": m.conversation_id,
+        "in_reply_to_user_id": m.in_reply_to_user_id,
+        "referenced": m.referenced,
+        "metrics": m.metrics,
+        "raw": m.raw,
+        "source": page.source,
+        "query": page.query[:512],
+        "direct": direct,
+        "fetched_at": now,
+    }
 
 
 def _store_own_posts(session: Session, brand_id: int, pages: Sequence[FetchedPage]) -> None:
@@ -207,11 +215,10 @@ def _store_own_posts(session: Session, brand_id: int, pages: Sequence[FetchedPag
         for m in page.mentions
     }
     rows = list(values.values())
-    insert = _insert(session)
-    for i in range(0, len(rows), _CHUNK):
-        session.execute(
-            insert(BrandPost).values(rows[i : i + _CHUNK]).on_conflict_do_nothing(index_elements=[BrandPost.brand_id, BrandPost.x_id])
-        )
+    if rows:
+        table = BrandPost.__table__
+        stmt = _insert(session)(table).on_conflict_do_nothing(index_elements=[table.c.brand_id, table.c.x_id])
+        session.connection().execute(stmt, rows)
 
 
 def _advance_cursor(session: Session, brand_id: int, page: FetchedPage) -> int | None:

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     scorer: str = Field("lexicon", description="text scorer: a registered name, an entry point, or package.module:Class")
     data_dir: Path | None = Field(None, description="labelled data for `crisiswatch evaluate` (default ../shared/data)")
 
+    approval_poll_seconds: int = Field(10, ge=1, description="how often a paused crisis flow checks for the approval form")
+
     # X API v2 (app-only bearer for reading; OAuth 1.0a user context for posting and DMs)
     x_bearer_token: SecretStr | None = None
     x_consumer_key: SecretStr | None = None

@@ -11,10 +11,14 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from crisiswatch.connectors.x.client import reply_sender_from_settings
+from flows.approval import request_approval
 from tasks.ads import pause_ad_spend
 from tasks.context import resolve
 from tasks.origin import find_origin
+from tasks.postmortem import write_postmortem
 from tasks.progress import CrisisProgress
+from tasks.replies import draft_reply_batch, send_approved_replies
 from tasks.tickets import open_tickets
 
 
@@ -25,6 +29,7 @@ def crisis_response(
     config_path: str | None = None,
     database_url: str | None = None,
     until: datetime | None = None,
+    approval_timeout_seconds: int = 3600,
 ) -> dict[str, Any]:
     """Run the playbook for one case; safe to re-run: no step is done twice."""
     ctx = resolve(brand, config_path, database_url)
@@ -52,4 +57,26 @@ def crisis_response(
         logger.error("ads were not paused for case %s: %s", case_id, exc)
         summary["ads"] = {"error": str(exc)}
     progress.step("ads paused")
+
+    # Step 4: a personal reply per complainant, DM first; nothing leaves before a person approves.
+    drafts = draft_reply_batch(ctx.db_url, case_id, ctx.brand, ctx.settings.templates_dir)
+    summary["drafts"] = len(drafts)
+    progress.step("replies drafted")
+    decision = (
+        request_approval(ctx.db_url, case_id, approval_timeout_seconds, ctx.brand, ctx.settings.approval_poll_seconds)
+        if drafts
+        else None
+    )
+    progress.step("replies approved")
+    if decision is not None and decision.approved:
+        report = send_approved_replies(ctx.db_url, case_id, reply_sender_from_settings(ctx.settings), ctx.brand)
+        summary["sent"] = len(report.sent)  # public acknowledgements included
+    else:
+        summary["sent"] = 0
+    progress.step("replies sent")
+
+    # Step 5: document the case: a post-mortem that joins the casebook (finalised by resolve-crisis).
+    postmortem = write_postmortem(ctx.db_url, case_id, brand, config_path, final=False, now=until)
+    summary["postmortem"] = postmortem["path"]
+    progress.step("post-mortem written")
     return summary

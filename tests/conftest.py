@@ -101,3 +101,7 @@ def shared_data() -> Path:
             pytest.fail(f"labelled data expected at {SHARED_DATA}")
         pytest.skip(f"no labelled data at {SHARED_DATA}")
     return SHARED_DATA
+
+
+# Prefect's temporary servers must not try to phone home (no network here; it only logs errors).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -53,5 +53,5 @@ def _register_commands() -> None:
         importlib.import_module(f"crisiswatch.cli.{name}").register(app)
 
 
-COMMAND_MODULES = ["scoring", "demo_timeline", "tickets", "sandbox_x", "sandbox", "origin"]
+COMMAND_MODULES = ["scoring", "demo_timeline", "tickets", "sandbox_x", "sandbox", "origin", "approve", "demo", "casebook", "replay"]
 _register_commands()

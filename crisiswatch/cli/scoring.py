@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
         scorer: str = typer.Option(None, "--scorer", envvar="CRISISWATCH_SCORER", help="scorer name or module:Class"),
     ) -> None:
         """Measure the scorer on the labelled data, side by side with VADER, against the goals."""
-        from crisiswatch.scoring.evaluation import VADER_MISSING, run_evaluation, vader_system
+        from crisiswatch.scoring.evaluation import VADER_MISSING, goal_summary, run_evaluation, vader_system
 
         console = Console()
         try:
@@ -139,5 +139,11 @@ def register(app: typer.Typer) -> None:
         except (CrisiswatchError, ConfigError) as exc:
             fail(exc)
         console.print(evaluation_table(results))
+        summary = goal_summary(results)
+        met = [row for row in summary if row[4]]
+        console.print(f"goals met: {len(met)} of {len(summary)}")
+        for title, metric, value, goal, ok in summary:
+            mark = "[green]PASS[/]" if ok else "[red]FAIL[/]"
+            console.print(f"  {mark} {title}: {metric} {_fmt(value)} (goal >= {goal:.2f})")
         if vader_system() is None:
             console.print(f"[yellow]{VADER_MISSING}[/]")

@@ -1,0 +1,1 @@
+"""Step 4 of the playbook: personal reply drafts (drafting), human approval (approval), sending exactly once (sending)."""

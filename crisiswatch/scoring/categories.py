@@ -29,6 +29,11 @@ _RULES: dict[str, list[tuple[float, str]]] = {
               r"|diverted|grounded|tarmac|gate\b|deic\w*|weather|strike|huelga\w*|paro\b|long lines?|queue|cola\b|colas\b"
               r"|fila\b|filas\b|on time|departure|boarding|embarque|sin servicio|interrup\w*|overbook\w*|sobreventa"
               r"|reschedul\w*|rebook\w*|reprogram\w*|waitlist|standby|missed (my |our |the )?flight|perd\w* (el|mi) vuelo"),
+        (1.4, r"\d+ ?(hours?|hrs?|h|mins?|minutes|horas|minutos)\b|hours\b|wait\w*|still (here|at|in|on|sitting|stuck)"
+              r"|supposed to (depart|leave|land|arrive|take off|be)|take ?off|taken off|took off|deplan\w*|landed|landing"
+              r"|arriv\w*|schedul\w*|inconvenien\w*|hotel\b|time change\w*|make (it|my (flight|connection))|on time"
+              r"|esper\w*|horas\b|aterriz\w*|despeg\w*|salida\w*|llegada\w*|escala\w*|conexion\w*|horario\w*|a tiempo"
+              r"|en tierra|puerta de embarque"),
     ],
     "customer_service": [
         (1.6, r"customer (service|care|support)|atencion al cliente|servicio al cliente|agent\w*|agente\w*|representative"
@@ -36,6 +41,11 @@ _RULES: dict[str, list[tuple[float, str]]] = {
               r"|phone|telefono|hung up|colg\w*|email\w*|correo|respon\w*|contest\w*|answer\w*|reply|replied|dm\b|dms\b"
               r"|message|mensaje\w*|help\w*|ayud\w*|nobody|no one|nadie|attendant\w*|azafat\w*|tripulaci\w*|crew"
               r"|supervisor|manager|gerente|chat\b|complain\w*|queja\w*|reclam\w*|treat\w*|trato|atencion|attitude|actitud"),
+        (3.0, r"on hold|hung up|hang up|customer (service|care|support)|atencion al cliente|servicio al cliente|rude"
+              r"|grosero\w*|maleducad\w*|no one (answers|picks up|responds)|nadie (contesta|responde|atiende)"),
+        (2.4, r"staff|employee\w*|emplead\w*|(gate |ticket |desk )?agents?\b|attendants?|steward\w*|crew|pilot\w*|azafat\w*"
+              r"|tripulaci\w*|personal de (tierra|cabina|a bordo)|supervisor|manager|gerente|unprofessional|attitude|actitud"
+              r"|communicat\w*|comunicacion|informa\w*|lied|lying|mintieron|mienten"),
     ],
     "product_quality": [
         (1.8, r"seat\w*|asiento\w*|legroom|wifi|wi-fi|internet|food|comida|meal\w*|snack\w*|drink\w*|bebida\w*|dirty|sucio\w*"
@@ -50,6 +60,7 @@ _RULES: dict[str, list[tuple[float, str]]] = {
               r"|fake (offer|deal|sale)|false advertising|not as advertised|hashtag|marketing|influencer\w*"),
     ],
 }
+_MISS: object = object()
 _WORDS, PHRASES = index_patterns((p, (cat, w)) for cat, rules in _RULES.items() for w, p in rules)
 _PHRASES: PhraseSet[tuple[str, float]] = PhraseSet(PHRASES)
 _RANK = {cat: i for i, cat in enumerate(_RULES)}  # ties go to the earlier (more severe) category
@@ -72,9 +83,11 @@ def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tu
     anything else without a cue is `other`.
     """
     scores: dict[str, float] = {}
-    get = _WORDS.get
+    memo, lookup = _WORDS.memo, _WORDS.get
     for tok in tokens:
-        hit = get(tok)
+        hit = memo.get(tok, _MISS)
+        if hit is _MISS:
+            hit = lookup(tok)
         if hit is not None:
             scores[hit[0]] = scores.get(hit[0], 0.0) + hit[1]
     for cat, weight in _PHRASES.find(low) if phrase_hits is None else phrase_hits:

@@ -35,6 +35,7 @@ CRISIS_TERMS: dict[str, str] = {
 }
 
 
+_MISS: object = object()
 _WORDS, PHRASES = index_patterns((p, name) for name, p in CRISIS_TERMS.items())
 _PHRASES: PhraseSet[str] = PhraseSet(PHRASES)
 
@@ -50,9 +51,11 @@ def find_crisis_terms(
 ) -> tuple[str, ...]:
     """The canonical crisis terms in a tokenised, lower-case, accent-free text, then the brand's own terms as written."""
     found: list[str] = []
-    get = _WORDS.get
+    memo, lookup = _WORDS.memo, _WORDS.get
     for tok in tokens:
-        name = get(tok)
+        name = memo.get(tok, _MISS)
+        if name is _MISS:
+            name = lookup(tok)
         if name is not None and name not in found:
             found.append(name)
     for name in _PHRASES.find(low) if phrase_hits is None else phrase_hits:

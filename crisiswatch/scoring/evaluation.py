@@ -95,6 +95,17 @@ def category_accuracy(reasons: Sequence[str], gold_sentiment: Sequence[str], pre
     return sum(g == c for g, c in pairs) / len(pairs) if pairs else None
 
 
+def goal_summary(results: Sequence[Result]) -> list[tuple[str, str, float | None, float, bool]]:
+    """(data set, metric, the first system's value, goal, met) for every goal of every evaluated data set."""
+    out = []
+    for r in results:
+        ours = next(iter(r.metrics.values()), {})
+        for g in r.dataset.goals:
+            value = ours.get(g.metric)
+            out.append((r.dataset.title, g.metric, value, g.minimum, g.met(value)))
+    return out
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))

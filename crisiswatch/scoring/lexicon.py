@@ -94,6 +94,7 @@ def both() -> Lexicon:
     """For text in neither language: Spanish entries, English ones over them, both sets of phrases."""
     es, en = _spanish_words(), _english_words()
     words = TokenIndex({**es.words, **en.words}, {**es.prefixes, **en.prefixes})
+    words.suffixes = {**es.suffixes, **en.suffixes}
     words._max = max(len(p) for p in words.prefixes)
     phrases = _rows("brand_en_phrases.tsv") + _rows("brand_es_phrases.tsv")
     return Lexicon(words, phrases, spanish=True)

@@ -10,7 +10,8 @@ from crisiswatch.scoring.categories import categorise
 from crisiswatch.scoring.crisis import PHRASES as CRISIS_PHRASES
 from crisiswatch.scoring.crisis import find_crisis_terms
 from crisiswatch.scoring.matcher import PhraseSet
-from crisiswatch.scoring.sentiment import caps_words, valence
+from crisiswatch.scoring.decision import ASK_PHRASES, decide, evidence
+from crisiswatch.scoring.sentiment import caps_words, valence_parts
 from crisiswatch.scoring.text import TOKEN, detect_language, normalise, squeeze, strip_accents
 from crisiswatch.scoring.types import Sentiment, TextScore
 
@@ -32,6 +33,7 @@ def _all_phrases(lex: lexicon.Lexicon) -> PhraseSet[tuple[str, object]]:
     entries: list[tuple[str, tuple[str, object]]] = [(p, ("v", v)) for p, v in lex.phrase_entries]
     entries += [(p, ("c", v)) for p, v in CATEGORY_PHRASES]
     entries += [(p, ("x", v)) for p, v in CRISIS_PHRASES]
+    entries += [(p, ("q", True)) for p in ASK_PHRASES]
     return PhraseSet(entries)
 
 
@@ -53,15 +55,20 @@ class LexiconScorer:
         values: list[float] = []
         cats: list[tuple[str, float]] = []
         terms: list[str] = []
+        asks = False
         for kind, payload in self._phrases[lang].find(low):
-            (values if kind == "v" else cats if kind == "c" else terms).append(payload)  # type: ignore[attr-defined]
-        score = valence(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
-        sentiment = label(score)
+            if kind == "q":
+                asks = True
+            else:
+                (values if kind == "v" else cats if kind == "c" else terms).append(payload)  # type: ignore[attr-defined]
+        score, pos, neg = valence_parts(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
+        ev = evidence(text, low, tokens, pos, neg, asks)
+        sentiment = decide(score, ev)
         return TextScore(
             lang=lang,
             sentiment=sentiment,
             sentiment_score=round(score, 4),
-            category=categorise(tokens, low, sentiment == "negative", cats),
+            category=categorise(tokens, low, sentiment == "negative" or (ev.ask and sentiment == "neutral"), cats),
             crisis_terms=find_crisis_terms(tokens, low, self.crisis_terms, terms),
         )
 

@@ -44,6 +44,13 @@ def valence(
     tokens: list[str], phrase_values: list[float], lex: Lexicon, caps: frozenset[str] = _NONE, elongated: bool = False, bangs: int = 0
 ) -> float:
     """A compound score in [-1, 1] (VADER-style normalisation of the summed valences)."""
+    return valence_parts(tokens, phrase_values, lex, caps, elongated, bangs)[0]
+
+
+def valence_parts(
+    tokens: list[str], phrase_values: list[float], lex: Lexicon, caps: frozenset[str] = _NONE, elongated: bool = False, bangs: int = 0
+) -> tuple[float, float, float]:
+    """The compound score, and the sums of the positive and of the negative word and phrase valences."""
     index = lex.words
     get = index.memo.get
     values = [get(t, _MISS) for t in tokens]
@@ -78,10 +85,21 @@ def valence(
         total = 0.5 * sum(sentiments[:but_at]) + 1.5 * sum(sentiments[but_at:])
     else:
         total = sum(sentiments)
-    total += sum(phrase_values)
+    pos = neg = 0.0
+    for v in sentiments:
+        if v > 0:
+            pos += v
+        elif v < 0:
+            neg += v
+    for v in phrase_values:
+        total += v
+        if v > 0:
+            pos += v
+        else:
+            neg += v
     if total:
         b = min(bangs, 4) * BANG
         total += b if total > 0 else -b
         if elongated:
             total += 0.3 if total > 0 else -0.3
-    return total / math.sqrt(total * total + 15.0)
+    return total / math.sqrt(total * total + 15.0), pos, neg

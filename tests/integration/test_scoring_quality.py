@@ -11,9 +11,9 @@ from crisiswatch.scoring.lexicon_scorer import LexiconScorer
 
 # floors at (a little under) the figures reached; the product goals are in evaluation.DATASETS
 FLOORS = {
-    "airline-dev.csv": {"accuracy": 0.67, "negative_f1": 0.78, "category_accuracy": 0.60},
-    "airline-es-dev.csv": {"accuracy": 0.50, "negative_f1": 0.59},
-    "tass-es-dev.csv": {"macro_f1": 0.56},
+    "airline-dev.csv": {"accuracy": 0.705, "negative_f1": 0.80, "category_accuracy": 0.63},
+    "airline-es-dev.csv": {"accuracy": 0.515, "negative_f1": 0.60},
+    "tass-es-dev.csv": {"macro_f1": 0.565},
 }
 
 

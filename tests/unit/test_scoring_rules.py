@@ -80,3 +80,32 @@ def test_extra_crisis_terms_per_scorer() -> None:
 def test_language(text: str, hint: str | None, lang: str) -> None:
     assert detect_language(text, hint) == lang
     assert S.score_text(text, hint).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("@brand how do I change my seat on tomorrow's flight?", "neutral"),
+        ("@brand can you tell me if there is wifi on board", "neutral"),
+        ("@marca ¿alguien sabe si hay vuelos a Lima en marzo?", "neutral"),
+        ("@brand thanks for the 3 hour delay", "negative"),
+        ("@brand great, another delay. love it", "negative"),
+        ("@brand on hold for 45 minutes, why is nobody answering?", "negative"),
+        ("@brand still waiting for my refund #brandfail", "negative"),
+        ("@marca siete horas en el aeropuerto gracias a vosotros", "negative"),
+        ("@marca genial, otra vez retraso", "negative"),
+        ("@brand thank you so much, the crew was amazing!", "positive"),
+        ("Nueva ruta a Copenhague desde Sevilla con billetes a 20 euros", "positive"),
+    ],
+)
+def test_neutral_first_and_complaints(text: str, sentiment: str) -> None:
+    assert S.score_text(text).sentiment == sentiment
+
+
+def test_disruption_with_waiting_beats_customer_service() -> None:
+    assert S.score_text("@brand flight delayed, we've been sitting at the gate for 3 hours").category == "service_disruption"
+    assert S.score_text("@brand the gate agent was rude to my mother").category == "customer_service"
+
+
+def test_question_to_brand_routes_to_customer_service() -> None:
+    assert S.score_text("@brand how do I add my loyalty number?").category == "customer_service"
