@@ -15,8 +15,16 @@ from typing import Any
 
 import httpx
 from prefect.client.orchestration import SyncPrefectClient, get_client
-from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
-from prefect.client.schemas.objects import FlowRun, Log, TaskRun
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    DeploymentFilter,     DeploymentFilterId,
+    FlowRunFilter,
+    FlowRunFilterId,
+    LogFilter,
+    LogFilterFlowRunId,
+)
+from prefect.client.schemas.objects import Artifact, FlowRun, Log, TaskRun
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 from sqlalchemy import create_engine, make_url, text
 
@@ -188,6 +196,11 @@ def wait_final(client: SyncPrefectClient, ids: Sequence[Any], timeout: float, on
 
 def task_runs(client: SyncPrefectClient, flow_run_id: Any) -> list[TaskRun]:
     return client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200)
+
+
+def run_artifacts(client: SyncPrefectClient, flow_run_id: Any) -> list[Artifact]:
+    """Artifacts a flow run (or its tasks) published."""
+    return client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])), limit=200)
 
 
 def run_logs(client: SyncPrefectClient, flow_run_id: Any) -> list[Log]:

@@ -7,6 +7,7 @@ mentions and cursors stay its own, and two runs of the same brand never overlap.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from crisiswatch.db.models import Brand, Cursor, Mention
 from crisiswatch.db.session import session_scope
 from crisiswatch.replay import parse_time
 from tests.e2e import second_brand
-from tests.e2e.prefect_server import flow_runs, ran_for, task_runs, wait_final, wait_for, worker_of
+from tests.e2e.prefect_server import flow_runs, ran_for, run_artifacts, task_runs, wait_final, wait_for, worker_of
 from tests.e2e.server_fixtures import (  # noqa: F401 - fixtures
     CLOCK,
     Installation,
@@ -29,6 +30,7 @@ from tests.e2e.server_fixtures import (  # noqa: F401 - fixtures
 )
 from tests.e2e.ticks import mention_burst, timed_tick
 
+CRISIS = "crisis-response/crisis-response"
 FINAL_TYPES = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}
 pytestmark = [pytest.mark.server, pytest.mark.slow, pytest.mark.postgres]
 
@@ -62,14 +64,18 @@ def test_scheduled_monitor_runs_complete_on_the_server(installation: Installatio
     with inst.server.client() as client:
         deployments = {b: client.read_deployment_by_name(inst.monitor_name(b)) for b in inst.brands}
         for brand, dep in deployments.items():
-            assert dep.work_pool_name == "crisiswatch" and dep.parameters == {"brand": brand}
+            assert dep.work_pool_name == "crisiswatch" and dep.parameters == {"brand": brand, "crisis_deployment": CRISIS}
             assert dep.global_concurrency_limit is not None and dep.global_concurrency_limit.limit == 1
             assert dep.concurrency_options is not None
             assert dep.concurrency_options.collision_strategy == ConcurrencyLimitStrategy.CANCEL_NEW
             assert dep.pull_steps == [{"prefect.deployments.steps.set_working_directory": {"directory": "{{ $CRISISWATCH_PROJECT_DIR }}"}}]
             assert [s.schedule.interval for s in dep.schedules] == [timedelta(seconds=5)]  # type: ignore[union-attr]
-        crisis = client.read_deployment_by_name("crisis-response/crisis-response")
+        crisis = client.read_deployment_by_name(CRISIS)
         assert set(crisis.parameter_openapi_schema["required"]) == {"case_id", "brand"}
+        on_server = {f"{client.read_flow(d.flow_id).name}/{d.name}" for d in client.read_deployments()}
+        assert len(on_server) == len(inst.deployed) and not inst.pending, (on_server, inst.pending)
+        # meanwhile, by hand: the casebook digest, whose artifact is read back below
+        digest = client.create_flow_run_from_deployment(client.read_deployment_by_name("casebook-digest/casebook-digest").id)
 
         def scheduled_done() -> dict[str, list[FlowRun]] | None:
             done = {b: [r for r in flow_runs(client, d.id) if r.auto_scheduled and r.state_type == StateType.COMPLETED]
@@ -80,9 +86,16 @@ def test_scheduled_monitor_runs_complete_on_the_server(installation: Installatio
     _pause_monitors(inst)
 
     with inst.server.client() as client:
+        [digest_run] = wait_final(client, [digest.id], 30, on_timeout=inst.logs)
+        assert digest_run.state_type == StateType.COMPLETED, digest_run.state
+        [artifact] = run_artifacts(client, digest.id)
+        assert artifact.key == "casebook-digest" and artifact.type == "markdown"
+        assert "0 case(s) declared or resolved since then; 0 still open" in str(artifact.data)
+        assert (Path(inst.worker_env["CRISISWATCH_CASEBOOK_DIR"]) / "README.md").is_file()  # the index, on the worker's disk
+
         for brand, runs in done.items():
             run = runs[0]
-            assert run.parameters == {"brand": brand}
+            assert run.parameters == {"brand": brand, "crisis_deployment": CRISIS}
             assert worker_of(run) in {w.name for w in inst.workers}, run.labels
             tasks = task_runs(client, run.id)
             names = sorted(t.name for t in tasks)
@@ -204,4 +217,4 @@ def test_tick_wall_time_with_no_and_with_10000_new_mentions(installation: Instal
     with session_scope(inst.database_url) as s:
         brand_id = s.scalar(select(Brand.id).where(Brand.slug == brand))
         assert s.scalar(select(func.count()).select_from(Mention).where(Mention.brand_id == brand_id,
-                                                                         Mention.text.like("%pedido % sin llegar%"))) == 10_000
+                                                                         Mention.text.like("%el pedido % llegó perfecto"))) == 10_000

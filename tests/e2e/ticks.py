@@ -26,13 +26,14 @@ class Tick:
                 f"created->completed {self.end_to_end_seconds:6.2f} s  slowest tasks: {tasks}")
 
 
-def mention_burst(handle: str, n: int, start: datetime, seconds: float = 60) -> list[dict[str, Any]]:
-    """N posts mentioning @handle over `seconds` from `start`, from 2,000 people."""
+def mention_burst(handle: str, n: int, start: datetime, seconds: float = 60,
+                  text: str = "@{handle} gracias, el pedido {i} llegó perfecto") -> list[dict[str, Any]]:
+    """N posts mentioning @handle over `seconds` from `start`, from 2,000 people (happy ones: no crisis by default)."""
     step = seconds * 1000 / max(n, 1)
     posts = []
     for i in range(n):
         when = start + timedelta(milliseconds=i * step)
-        posts.append(make_post(snowflake(when, i), f"@{handle} pedido {i} sin llegar y nadie responde 😡",
+        posts.append(make_post(snowflake(when, i), text.format(handle=handle, i=i),
                                author_id=1_700_000_000_000_000_000 + i % 2000, username=f"cliente{i % 2000}",
                                created_at=when, lang="es"))
     return posts

@@ -23,7 +23,6 @@ from crisiswatch.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"
-PENDING = {"flows/resolve.py"}  # declared in prefect.yaml, written on another branch
 PROJECT_DIR_STEP = {"prefect.deployments.steps.set_working_directory": {"directory": "{{ $CRISISWATCH_PROJECT_DIR }}"}}
 
 
@@ -39,6 +38,17 @@ def compose() -> dict[str, Any]:
 
 def _by_name(project: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {d["name"]: d for d in project["deployments"]}
+
+
+def deployment_names(project: dict[str, Any]) -> set[str]:
+    """`flow-name/deployment-name` of every deployment, the flow name read from its @flow(name=...)."""
+    names = set()
+    for d in project["deployments"]:
+        path, func = d["entrypoint"].split(":")
+        source = (REPO / path).read_text(encoding="utf-8")
+        match = re.search(rf'@flow\((?:[^)]*?)(?<!_)name="([^"]+)"[^)]*\)\s*\ndef {func}\(', source)
+        names.add(f"{match.group(1) if match else func.replace('_', '-')}/{d['name']}")
+    return names
 
 
 def _flow_args(entrypoint: str) -> tuple[list[str], list[str]] | None:
@@ -70,12 +80,11 @@ def test_prefect_yaml_is_what_prefect_deploy_reads(project: dict[str, Any]) -> N
 def test_every_entrypoint_is_a_flow_taking_the_deployment_parameters(project: dict[str, Any]) -> None:
     for d in project["deployments"]:
         args = _flow_args(d["entrypoint"])
-        if args is None:
-            assert d["entrypoint"].split(":")[0] in PENDING, f"{d['name']}: {d['entrypoint']} does not exist"
-            continue
+        assert args is not None, f"{d['name']}: {d['entrypoint']} does not exist"
         required, optional = args
         given = set(d.get("parameters") or {})
         assert given <= set(required) | set(optional), (d["name"], given)
+        assert set(required) - given <= {"case_id", "brand", "timeline", "config_path"}, (d["name"], required)
     crisis = _flow_args(_by_name(project)["crisis-response"]["entrypoint"])
     assert crisis is not None and crisis[0] == ["case_id", "brand"]  # given when a run is created, by case
 
@@ -93,8 +102,9 @@ def test_one_monitor_per_brand_on_an_interval_never_overlapping_itself(project: 
         schedules = [RawScheduleConfig.model_validate(s) for s in d["schedules"]]
         assert len(schedules) == 1 and schedules[0].interval is not None
         assert 15 <= schedules[0].interval.total_seconds() <= 900  # within X's 15-minute rate-limit window
-    others = [d for d in project["deployments"] if d not in monitors]
-    assert all(not d.get("schedules") for d in others)  # crisis and resolve run on demand
+        assert d["parameters"]["crisis_deployment"] in deployment_names(project)  # a crisis starts its own run
+    scheduled = {d["name"] for d in project["deployments"] if d not in monitors and d.get("schedules")}
+    assert scheduled == {"casebook-digest"}  # crisis, resolve and replay run on demand
 
 
 def test_dockerfile_copies_what_exists_and_sets_the_project_dir() -> None:
