@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     x_access_token_secret: SecretStr | None = None
     x_api_base_url: str | None = Field(None, description="e.g. http://127.0.0.1:8700 for the sandbox")
     x_timeout_seconds: float = 10.0
+    x_max_wait_seconds: float = Field(
+        60.0, ge=0, description="a spent X budget resetting sooner than this is waited for in place; later ones fail the task, retried after the reset"
+    )
 
     # Google Ads API
     google_ads_developer_token: SecretStr | None = None

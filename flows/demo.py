@@ -77,8 +77,15 @@ def sandboxes(workdir: Path) -> Iterator[DemoSandboxes]:
         yield DemoSandboxes(x, ads, env)
 
 
-def approve_when_paused(stop: threading.Event, approver: str = DEMO_APPROVER, poll: float = 0.5) -> threading.Thread:
-    """Stand in for the person at the Prefect UI: approve every draft of a paused approval form."""
+def approve_all(db_url: str) -> dict[str, Any]:
+    """The demo's decision: every draft approved, in the name of DEMO_APPROVER."""
+    return {"approve_all": True, "approver": DEMO_APPROVER}
+
+
+def approve_when_paused(
+    stop: threading.Event, db_url: str, decide: Callable[[str], dict[str, Any]] = approve_all, poll: float = 0.5
+) -> threading.Thread:
+    """Stand in for the person at the Prefect UI: answer the approval form of a paused run with `decide`."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
     from prefect.client.schemas.objects import StateType
@@ -91,7 +98,7 @@ def approve_when_paused(stop: threading.Event, approver: str = DEMO_APPROVER, po
                     flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])))
                 )
                 for run in paused:
-                    resume_flow_run(run.id, run_input={"approve_all": True, "approver": approver})
+                    resume_flow_run(run.id, run_input=decide(db_url))
 
     thread = threading.Thread(target=loop, name="demo-approver", daemon=True)
     thread.start()
@@ -99,15 +106,19 @@ def approve_when_paused(stop: threading.Event, approver: str = DEMO_APPROVER, po
 
 
 def run_demo(
-    workdir: Path, on_tick: Callable[[datetime, dict[str, Any]], None] | None = None, running: DemoSandboxes | None = None
+    workdir: Path,
+    on_tick: Callable[[datetime, dict[str, Any]], None] | None = None,
+    running: DemoSandboxes | None = None,
+    decide: Callable[[str], dict[str, Any]] = approve_all,
 ) -> DemoResult:
     """Replay the bundled crisis: monitor ticks in simulated time until the crisis is handled.
 
     `running`: sandboxes already started by the caller (kept after the demo, e.g. to resolve the case).
+    `decide`: the approval form's answer (db_url → run input); approve everything by default.
     """
     if running is None:
         with sandboxes(workdir) as sb:
-            return run_demo(workdir, on_tick, sb)
+            return run_demo(workdir, on_tick, sb, decide)
     from crisiswatch.db.session import upgrade_database
     from flows.monitor import monitor
 
@@ -120,7 +131,7 @@ def run_demo(
         try:
             result = DemoResult(database_url=running.env["CRISISWATCH_DATABASE_URL"])
             upgrade_database(result.database_url)
-            approve_when_paused(stop)
+            approve_when_paused(stop, result.database_url, decide)
             for now in demo_ticks():
                 running.x.clock.set(now)
                 tick = monitor(brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=result.database_url, now=now)

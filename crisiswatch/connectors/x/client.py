@@ -170,9 +170,9 @@ def _data(body: Any, key: str) -> Any:
 
 def mention_source_from_settings(settings: Settings) -> TweepyMentionSource:
     """The MentionSource crisiswatch reads with, from CRISISWATCH_X_* settings."""
-    return TweepyMentionSource(make_tweepy_client(settings))
+    return TweepyMentionSource(make_tweepy_client(settings), max_wait_seconds=settings.x_max_wait_seconds)
 
 
 def reply_sender_from_settings(settings: Settings) -> TweepyReplySender:
     """The ReplySender crisiswatch sends approved replies with (OAuth 1.0a user context)."""
-    return TweepyReplySender(make_tweepy_client(settings))
+    return TweepyReplySender(make_tweepy_client(settings), max_wait_seconds=settings.x_max_wait_seconds)
