@@ -3,7 +3,6 @@ real clients and the local sandboxes, on SQLite and Prefect's ephemeral mode."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +15,7 @@ import yaml
 
 from crisiswatch import clock
 from crisiswatch.demo.timeline import BRAND_CONFIG, BUNDLED_TIMELINE
+from crisiswatch.settings import environment
 
 DEMO_ADS = Path(__file__).resolve().parent.parent / "crisiswatch" / "demo" / "ads.yaml"
 DEMO_START = datetime(2026, 3, 2, 5, tzinfo=timezone.utc)
@@ -184,21 +184,3 @@ def run_demo(
             stop.set()
             clock.reset()
 
-
-@contextmanager
-def environment(env: dict[str, str]) -> Iterator[None]:
-    """These environment variables (and fresh settings) for the duration of the block."""
-    from crisiswatch.settings import get_settings
-
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        get_settings.cache_clear()

@@ -12,6 +12,8 @@ process's RSS after every tick (growth across ticks shows whether memory stays b
 
 from __future__ import annotations
 
+from crisiswatch.settings import environment
+
 import argparse
 import json
 import math
@@ -166,20 +168,9 @@ def run_ticks(config_path: Path, brands: list[dict[str, Any]], db_url: str, admi
     return figures
 
 
-@contextmanager
-def environment(base_url: str) -> Iterator[None]:
-    from crisiswatch.settings import get_settings
-
-    env = {"CRISISWATCH_X_API_BASE_URL": base_url, "CRISISWATCH_X_BEARER_TOKEN": TOKEN}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-        get_settings.cache_clear()
+def sandbox_environment(base_url: str):  # noqa: ANN201
+    """crisiswatch pointed at the bench's X sandbox."""
+    return environment({"CRISISWATCH_X_API_BASE_URL": base_url, "CRISISWATCH_X_BEARER_TOKEN": TOKEN})
 
 
 def run_load(workdir: Path, *, rate_per_hour: int, hours: float, brands: int, rounds: int, brand_rate_per_hour: int = 240,
@@ -203,7 +194,7 @@ def run_load(workdir: Path, *, rate_per_hour: int, hours: float, brands: int, ro
         per_tick = max(1, round(rate * tick_minutes / 60))
         label = f"{name} at {rate:,} mentions/hour each ({per_tick:,} a {tick_minutes}-minute tick)"
         echo(f"{label}: {n_ticks} ticks ...")
-        with (sandbox_thread() if in_process_sandbox else sandbox_process()) as base_url, environment(base_url):
+        with (sandbox_thread() if in_process_sandbox else sandbox_process()) as base_url, sandbox_environment(base_url):
             admin = Admin(base_url)
             progress = (lambda i, s: echo(f"  tick {i + 1}/{n_ticks}: {s:.2f}s, RSS {rss_mb():.0f} MB")) if n_ticks <= 12 or not in_process_sandbox else None
             figures = run_ticks(config, docs, db_url, admin, lambda _i: per_tick, n_ticks, tick_minutes, label, progress)

@@ -3,8 +3,8 @@ copy, the environment switch, and counts of every side effect."""
 
 from __future__ import annotations
 
+
 import logging
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,24 +89,6 @@ def capture_logs() -> Iterator[Capture]:
         root.removeHandler(handler)
         root.setLevel(old)
 
-
-@contextmanager
-def environment(env: dict[str, str]) -> Iterator[None]:
-    """Set crisiswatch's environment for the block; settings re-read on entry and exit."""
-    from crisiswatch.settings import get_settings
-
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        get_settings.cache_clear()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from crisiswatch.db.models import AdAction, Case, PostMortem, ReplyDraft, Ticket
 from crisiswatch.db.session import session_scope
 from crisiswatch.demo.timeline import BRAND_CONFIG, BUNDLED_TRUTH
-from flows.demo import DEMO_APPROVER, DemoResult, DemoSandboxes, environment, run_demo, sandboxes
+from crisiswatch.settings import environment
+from flows.demo import DEMO_APPROVER, DemoResult, DemoSandboxes, run_demo, sandboxes
 
 TRUTH = json.loads(BUNDLED_TRUTH.read_text(encoding="utf-8"))
 
@@ -112,8 +113,9 @@ def test_rerunning_the_crisis_response_does_nothing_twice(demo: DemoResult, tmp_
     before = snapshot()
     # fresh sandboxes: the X one has sent nothing yet, so any re-send would show there
     with sandboxes(tmp_path / "again") as sb, environment({k: v for k, v in sb.env.items() if k != "CRISISWATCH_DATABASE_URL"}):
+        # drafts for people who joined later wait for a person: nobody answers the form this time
         again = crisis_response(case_id=demo.case_id, brand="cosechaya", config_path=str(BRAND_CONFIG),
-                                database_url=demo.database_url, until=demo.declared_at)
+                                database_url=demo.database_url, until=demo.declared_at, approval_timeout_seconds=2)
         assert sb.x.sent() == {"posts": [], "dms": []}
         assert sb.ads.api_mutations() == []
     assert snapshot() == before

@@ -25,7 +25,8 @@ from crisiswatch.demo.timeline import BRAND_CONFIG
 from flows.crisis import crisis_response
 from flows.demo import approve_when_paused, sandboxes
 from tests.e2e.crash_driver import KILLED_MARK
-from tests.e2e.prove_support import FAKE, OTHER_SECRETS, DeclaredCase, Effects, effects, environment
+from crisiswatch.settings import environment
+from tests.e2e.prove_support import FAKE, OTHER_SECRETS, DeclaredCase, Effects, effects
 
 REPO = Path(__file__).resolve().parents[2]
 CAMPAIGNS_TO_PAUSE = 6  # crisiswatch/demo/ads.yaml: 7 campaigns, one already paused

@@ -17,7 +17,8 @@ from crisiswatch.db.session import get_engine, session_scope
 from crisiswatch.demo.timeline import BRAND_CONFIG
 from flows.crisis import crisis_response
 from flows.demo import approve_when_paused, sandboxes
-from tests.e2e.prove_support import FAKE, OTHER_SECRETS, SECRETS, DeclaredCase, capture_logs, environment
+from crisiswatch.settings import environment
+from tests.e2e.prove_support import FAKE, OTHER_SECRETS, SECRETS, DeclaredCase, capture_logs
 
 pytestmark = pytest.mark.slow
 
