@@ -102,7 +102,7 @@ def approve_all(db_url: str) -> dict[str, Any]:
 
 
 def approve_when_paused(
-    stop: threading.Event, db_url: str, decide: Callable[[str], dict[str, Any]] = approve_all, poll: float = 0.5
+    stop: threading.Event, db_url: str = "", decide: Callable[[str], dict[str, Any]] = approve_all, poll: float = 0.5
 ) -> threading.Thread:
     """Stand in for the person at the Prefect UI: answer the approval form of a paused run with `decide`."""
     from prefect.client.orchestration import get_client
