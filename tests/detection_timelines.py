@@ -18,19 +18,9 @@ from pathlib import Path
 
 from crisiswatch.connectors.x.port import CountBucket
 from crisiswatch.detection.windows import ScoredMention
+from crisiswatch.scoring.evaluation import REASON_CATEGORY  # the data README's mapping; ambiguous reasons: `other`
 from crisiswatch.scoring.types import MentionScore, TextScore, TextScorer
 
-# README "Mapping the airline reasons to crisiswatch categories"; ambiguous reasons are left as `other`
-REASON_CATEGORY = {
-    "Customer Service Issue": "customer_service",
-    "Flight Attendant Complaints": "customer_service",
-    "Late Flight": "service_disruption",
-    "Cancelled Flight": "service_disruption",
-    "longlines": "service_disruption",
-    "Lost Luggage": "delivery_logistics",
-    "Damaged Luggage": "delivery_logistics",
-    "Bad Flight": "product_quality",
-}
 # a few words the stand-in flags as crisis terms (the real scorer has its own lists)
 _CRISIS_WORDS = ("lawsuit", "sue ", "boycott", "discriminat", "unsafe", "scam", "fraud", "demanda", "estafa", "boicot")
 
