@@ -119,6 +119,10 @@ def approve_when_paused(
                 for run in paused:
                     resume_flow_run(run.id, run_input=decide(db_url))
 
+    # Reach the API once from this thread first: in ephemeral mode that starts Prefect's server, and
+    # two threads starting it at once race on its fresh SQLite database (a traceback, then a retry).
+    with get_client(sync_client=True) as client:
+        client.api_healthcheck()
     thread = threading.Thread(target=loop, name="demo-approver", daemon=True)
     thread.start()
     return thread
