@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import pytest
@@ -23,7 +22,6 @@ from tests.integration.ticket_servers import (
     GitHubServer,
     JiraServer,
     SlackServer,
-    running,
 )
 
 
@@ -39,24 +37,6 @@ def req(**kw: object) -> TicketRequest:
 
 def settings(**kw: object) -> Settings:
     return Settings(_env_file=None, **{"tickets_timeout_seconds": 2, **kw})  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def jira() -> Iterator[JiraServer]:
-    with running(JiraServer()) as s:
-        yield s  # type: ignore[misc]
-
-
-@pytest.fixture
-def github() -> Iterator[GitHubServer]:
-    with running(GitHubServer()) as s:
-        yield s  # type: ignore[misc]
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackServer]:
-    with running(SlackServer()) as s:
-        yield s  # type: ignore[misc]
 
 
 def jira_sink(server: JiraServer, token: str = JIRA_TOKEN) -> JiraSink:

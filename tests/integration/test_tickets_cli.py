@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -13,14 +12,8 @@ from crisiswatch.db.models import CaseEvent, Ticket
 from crisiswatch.db.session import session_scope
 from crisiswatch.settings import Settings
 from crisiswatch.tickets.opening import open_case_tickets
-from tests.integration.ticket_servers import GITHUB_TOKEN, GitHubServer, running
+from tests.integration.ticket_servers import GITHUB_TOKEN, GitHubServer
 from tests.integration.tickets_seed import NOW, brand_config, seed_case
-
-
-@pytest.fixture
-def github() -> Iterator[GitHubServer]:
-    with running(GitHubServer()) as s:
-        yield s  # type: ignore[misc]
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import select
 
 from crisiswatch.db.models import CaseEvent, Ticket
@@ -23,29 +21,10 @@ from tests.integration.ticket_servers import (
     GitHubServer,
     JiraServer,
     SlackServer,
-    running,
 )
 from tests.integration.tickets_seed import NOW, TWEETS, brand_config, seed_case
 
 SECRETS = (JIRA_TOKEN, GITHUB_TOKEN, SLACK_PATH.rsplit("/", 1)[-1])
-
-
-@pytest.fixture
-def jira() -> Iterator[JiraServer]:
-    with running(JiraServer()) as s:
-        yield s  # type: ignore[misc]
-
-
-@pytest.fixture
-def github() -> Iterator[GitHubServer]:
-    with running(GitHubServer()) as s:
-        yield s  # type: ignore[misc]
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackServer]:
-    with running(SlackServer()) as s:
-        yield s  # type: ignore[misc]
 
 
 def make_settings(db_url: str, jira: JiraServer, github: GitHubServer, slack: SlackServer, **kw: object) -> Settings:
