@@ -12,8 +12,6 @@ process's RSS after every tick (growth across ticks shows whether memory stays b
 
 from __future__ import annotations
 
-from crisiswatch.settings import environment
-
 import argparse
 import json
 import math
@@ -36,6 +34,7 @@ import httpx
 import yaml
 
 from crisiswatch.replay import make_post
+from crisiswatch.settings import environment
 
 T0 = datetime(2026, 3, 2, 5, tzinfo=timezone.utc)
 TOKEN = "load-bench-token"
