@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from prefect import flow, get_run_logger
 from prefect.context import FlowRunContext
 from prefect.exceptions import FlowPauseTimeout
@@ -16,10 +14,9 @@ from crisiswatch.config import BrandConfig
 from crisiswatch.db.models import Author, Complainant, ReplyDraft
 from crisiswatch.db.session import session_scope
 from crisiswatch.replies.approval import ApprovalDecision, ApprovalResult
-from crisiswatch.replies.text import strip_controls
+from crisiswatch.postmortem.escape import inline
 from tasks.replies import apply_approval_decision
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 class ApprovalInput(RunInput):
@@ -38,7 +35,7 @@ class ApprovalInput(RunInput):
 
 def markdown_literal(text: str) -> str:
     """Text people wrote, shown literally in Markdown: one line, every special character escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(strip_controls(text, keep_newlines=False).split()))
+    return inline(text, defuse_mentions=False)
 
 
 def drafts_description(db_url: str, case_id: int) -> tuple[str, int]:
