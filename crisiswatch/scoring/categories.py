@@ -76,12 +76,8 @@ SEVERITY = {
 }
 
 
-def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tuple[str, float]] | None = None) -> str:
-    """The best-supported category of a tokenised, lower-case, accent-free text.
-
-    A complaint with no topical cue is about the service the person got (customer_service);
-    anything else without a cue is `other`.
-    """
+def category_scores(tokens: list[str], low: str, phrase_hits: list[tuple[str, float]] | None = None) -> dict[str, float]:
+    """Each category's summed rule weight in a tokenised, lower-case, accent-free text (categories without a cue left out)."""
     scores: dict[str, float] = {}
     memo, lookup = _WORDS.memo, _WORDS.get
     for tok in tokens:
@@ -92,6 +88,16 @@ def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tu
             scores[hit[0]] = scores.get(hit[0], 0.0) + hit[1]
     for cat, weight in _PHRASES.find(low) if phrase_hits is None else phrase_hits:
         scores[cat] = scores.get(cat, 0.0) + weight
+    return scores
+
+
+def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tuple[str, float]] | None = None) -> str:
+    """The best-supported category of a tokenised, lower-case, accent-free text.
+
+    A complaint with no topical cue is about the service the person got (customer_service);
+    anything else without a cue is `other`.
+    """
+    scores = category_scores(tokens, low, phrase_hits)
     if not scores:
         return "customer_service" if negative else "other"
     return max(scores, key=lambda c: (scores[c], -_RANK[c]))

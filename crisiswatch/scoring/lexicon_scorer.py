@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from crisiswatch.scoring import lexicon
 from crisiswatch.scoring.categories import PHRASES as CATEGORY_PHRASES
 from crisiswatch.scoring.categories import categorise
 from crisiswatch.scoring.crisis import PHRASES as CRISIS_PHRASES
 from crisiswatch.scoring.crisis import find_crisis_terms
+from crisiswatch.scoring.decision import ASK_PHRASES, Evidence, decide, evidence
 from crisiswatch.scoring.matcher import PhraseSet
-from crisiswatch.scoring.decision import ASK_PHRASES, decide, evidence
 from crisiswatch.scoring.sentiment import caps_words, valence_parts
-from crisiswatch.scoring.text import TOKEN, detect_language, normalise, squeeze, strip_accents
-from crisiswatch.scoring.types import Sentiment, TextScore
+from crisiswatch.scoring.text import (
+    TOKEN,
+    detect_language,
+    normalise,
+    squeeze,
+    strip_accents,
+)
+from crisiswatch.scoring.types import Language, Sentiment, TextScore
+
+
+class Reading(NamedTuple):
+    """What the lexicon and rules read in one text, before any decision."""
+
+    lang: Language
+    low: str  # lower-case, accent-free, links removed, elongations squeezed
+    tokens: list[str]
+    score: float  # compound valence in [-1, 1]
+    evidence: Evidence
+    category_hits: list[tuple[str, float]]
+    crisis_hits: list[str]
+
 
 NEGATIVE_AT = -0.05
 POSITIVE_AT = 0.3
@@ -47,7 +67,8 @@ class LexiconScorer:
         self._lex = {"en": lexicon.english(), "es": lexicon.spanish(), "other": lexicon.both()}
         self._phrases = {lang: _all_phrases(lex) for lang, lex in self._lex.items()}
 
-    def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:
+    def read(self, text: str, lang_hint: str | None = None) -> Reading:
+        """Everything the rules see in one text: one normalisation, one token pass, one phrase pass."""
         clean, elongated = squeeze(normalise(text))
         low = strip_accents(clean.lower())
         tokens = TOKEN.findall(low)
@@ -62,14 +83,17 @@ class LexiconScorer:
             else:
                 (values if kind == "v" else cats if kind == "c" else terms).append(payload)  # type: ignore[attr-defined]
         score, pos, neg = valence_parts(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
-        ev = evidence(text, low, tokens, pos, neg, asks)
-        sentiment = decide(score, ev)
+        return Reading(lang, low, tokens, score, evidence(text, low, tokens, pos, neg, asks), cats, terms)
+
+    def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:
+        r = self.read(text, lang_hint)
+        sentiment = decide(r.score, r.evidence)
         return TextScore(
-            lang=lang,
+            lang=r.lang,
             sentiment=sentiment,
-            sentiment_score=round(score, 4),
-            category=categorise(tokens, low, sentiment == "negative" or (ev.ask and sentiment == "neutral"), cats),
-            crisis_terms=find_crisis_terms(tokens, low, self.crisis_terms, terms),
+            sentiment_score=round(r.score, 4),
+            category=categorise(r.tokens, r.low, sentiment == "negative" or (r.evidence.ask and sentiment == "neutral"), r.category_hits),
+            crisis_terms=find_crisis_terms(r.tokens, r.low, self.crisis_terms, r.crisis_hits),
         )
 
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]:

@@ -35,9 +35,40 @@ def split_alternatives(pattern: str) -> list[str]:
 _PLAIN_START = re.compile(r"[a-z0-9 ](?![?*+{])")
 
 
+def _close(pattern: str, start: int) -> int:
+    """The index of the `)` closing the group opened at `start`."""
+    depth, escaped = 0, False
+    for i in range(start, len(pattern)):
+        ch = pattern[i]
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def expand_leading_group(alt: str) -> list[str]:
+    """`(?:a|b)c` -> `ac`, `bc` (recursively), so that every alternative starts with a letter the trie can fold.
+    A group with a quantifier after it, or anything else, is left as it is."""
+    if not alt.startswith("(?:"):
+        return [alt]
+    end = _close(alt, 0)
+    if end < 0 or alt[end + 1 : end + 2] in ("?", "*", "+", "{"):
+        return [alt]
+    rest = alt[end + 1 :]
+    return [x for inner in split_alternatives(alt[3:end]) for x in expand_leading_group(inner + rest)]
+
+
 def _factor(alts: list[str]) -> str:
-    """Alternatives grouped by a plain first letter (`ab|ac|x` -> `a(?:b|c)|x`): the regex engine then tries
-    only the group whose letter is under it. Same matches, same order of preference (alternatives are sorted)."""
+    """Alternatives folded into a trie by their plain leading letters (`ab|ac|x` -> `a(?:b|c)|x`, recursively): the
+    regex engine then follows one branch per letter instead of trying every alternative. Same matches, same order
+    of preference (alternatives are sorted)."""
     rest: list[str] = []
     groups: dict[str, list[str]] = {}
     for a in alts:
@@ -45,7 +76,8 @@ def _factor(alts: list[str]) -> str:
             groups.setdefault(a[0], []).append(a[1:])
         else:
             rest.append(a)
-    return "|".join(rest + [f"{c}(?:{'|'.join(tails)})" for c, tails in groups.items()])
+    folded = [c + tails[0] if len(tails) == 1 else f"{c}(?:{_factor(tails)})" for c, tails in groups.items()]
+    return "|".join(rest + folded)
 
 
 class TokenIndex(Generic[T]):
@@ -97,7 +129,7 @@ class PhraseSet(Generic[T]):
     def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
         pairs = [(_NONCAPTURING.sub("(?:", p), v) for p, v in entries]
         self.patterns = [(re.compile(p), v) for p, v in pairs]
-        alts = sorted({a for p, _ in pairs for a in split_alternatives(p)})
+        alts = sorted({x for p, _ in pairs for a in split_alternatives(p) for x in expand_leading_group(a)})
         self.gate = re.compile(r"(?<!\w)(?:" + _factor(alts) + ")") if alts else None
         self._memo: dict[str, object] = {}
 
