@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import repeat
 
 from crisiswatch.scoring.lexicon import Lexicon
 from crisiswatch.scoring.text import strip_accents
@@ -52,17 +53,17 @@ def valence_parts(
 ) -> tuple[float, float, float]:
     """The compound score, and the sums of the positive and of the negative word and phrase valences."""
     index = lex.words
-    get = index.memo.get
-    values = [get(t, _MISS) for t in tokens]
+    values = list(map(index.memo.get, tokens, repeat(_MISS)))
     if _MISS in values:
         lookup = index.get
         values = [lookup(t) if v is _MISS else v for t, v in zip(tokens, values, strict=True)]
+    hits = [i for i, v in enumerate(values) if v]  # words with a valence (the rest count 0)
+    if not hits and not phrase_values:
+        return 0.0, 0.0, 0.0
     sentiments = [v or 0.0 for v in values]  # type: ignore[misc]
-    but_at = -1
-    for i, v in enumerate(values):
-        if not v or v == NEGATOR_CUE:
-            if v is None and tokens[i] in _BUT:
-                but_at = i
+    for i in hits:
+        v = values[i]
+        if v == NEGATOR_CUE:
             continue
         tok = tokens[i]
         sign = 1.0 if v > 0 else -1.0  # type: ignore[operator]
@@ -81,12 +82,16 @@ def valence_parts(
                 if sentiments[i - j] == NEGATOR_CUE:
                     sentiments[i - j] = 0.0  # the negator counts through the word it flips
         sentiments[i] = v * NEGATION_FACTOR if negated else v  # type: ignore[operator]
+    but_at = -1
+    if not _BUT.isdisjoint(tokens):  # the last "but" that is not a lexicon word splits the text
+        but_at = max(i for i, t in enumerate(tokens) if t in _BUT and values[i] is None)
     if but_at >= 0:
         total = 0.5 * sum(sentiments[:but_at]) + 1.5 * sum(sentiments[but_at:])
     else:
         total = sum(sentiments)
     pos = neg = 0.0
-    for v in sentiments:
+    for i in hits:
+        v = sentiments[i]
         if v > 0:
             pos += v
         elif v < 0:
