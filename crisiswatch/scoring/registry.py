@@ -19,7 +19,13 @@ def _lexicon() -> TextScorer:
     return LexiconScorer()
 
 
-BUILTIN: dict[str, Callable[[], TextScorer]] = {"lexicon": _lexicon}
+def _hybrid() -> TextScorer:
+    from crisiswatch.scoring.hybrid_scorer import HybridScorer
+
+    return HybridScorer()
+
+
+BUILTIN: dict[str, Callable[[], TextScorer]] = {"lexicon": _lexicon, "hybrid": _hybrid}
 
 
 def _check(obj: object, name: str) -> TextScorer:
@@ -35,7 +41,7 @@ def available() -> list[str]:
 
 
 def get_scorer(name: str) -> TextScorer:
-    """The scorer called `name`: "lexicon", an entry point in group crisiswatch.scorers, or "package.module:Class"."""
+    """The scorer called `name`: "lexicon", "hybrid", an entry point in group crisiswatch.scorers, or "package.module:Class"."""
     if name in BUILTIN:
         return BUILTIN[name]()
     for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):

@@ -1,0 +1,90 @@
+"""Train the hybrid scorer's linear sentiment model on the corpus written for crisiswatch (never on ../shared/data).
+
+    python -m crisiswatch.scoring.training      # rewrites crisiswatch/scoring/models/sentiment.tsv
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from crisiswatch.config import CATEGORIES
+from crisiswatch.errors import ConfigError
+from crisiswatch.scoring.evaluation import LABELS
+from crisiswatch.scoring.features import sentiment_features
+from crisiswatch.scoring.lexicon_scorer import LexiconScorer
+from crisiswatch.scoring.linear_model import LinearModel, train
+
+HERE = Path(__file__).resolve().parent
+CORPUS_DIR = HERE / "corpus"
+MODELS_DIR = HERE / "models"
+SENTIMENT_MODEL = "sentiment.tsv"
+SENTIMENT_SETTINGS = {"epochs": 12, "rate": 0.2, "l2": 1e-3}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    lang: str
+    sentiment: str
+    category: str
+
+
+def corpus_files(corpus_dir: Path = CORPUS_DIR) -> list[Path]:
+    return sorted(corpus_dir.glob("*.jsonl"))
+
+
+def corpus_digest(files: list[Path]) -> str:
+    """sha256 over the corpus files' names and bytes: the shipped models record it."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def read_corpus(files: list[Path]) -> list[Example]:
+    """Every labelled example; a bad line fails with its file and line number."""
+    out: list[Example] = []
+    for f in files:
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                ex = Example(row["text"], row["lang"], row["sentiment"], row["category"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ConfigError(f"{f.name}:{n}: not a corpus line ({exc})") from None
+            if ex.sentiment not in LABELS or ex.category not in CATEGORIES or ex.lang not in ("es", "en"):
+                raise ConfigError(f"{f.name}:{n}: bad label (sentiment {ex.sentiment!r}, category {ex.category!r}, lang {ex.lang!r})")
+            out.append(ex)
+    return out
+
+
+def train_sentiment_model(examples: list[Example], digest: str) -> LinearModel:
+    """The sentiment model over every example, its header saying what it learnt from."""
+    reader = LexiconScorer()
+    data = [(sentiment_features(reader.read(ex.text, ex.lang)), ex.sentiment) for ex in examples]
+    model = train(data, LABELS, **SENTIMENT_SETTINGS)
+    counts = Counter(ex.lang for ex in examples)
+    model.header = {
+        "trained on": f"crisiswatch/scoring/corpus ({len(examples)} examples: {counts['en']} en, {counts['es']} es)",
+        "corpus sha256": digest,
+        "settings": json.dumps(SENTIMENT_SETTINGS, sort_keys=True),
+    }
+    return model
+
+
+def main() -> None:
+    files = corpus_files()
+    examples = read_corpus(files)
+    model = train_sentiment_model(examples, corpus_digest(files))
+    MODELS_DIR.mkdir(exist_ok=True)
+    model.save(MODELS_DIR / SENTIMENT_MODEL)
+    print(f"trained on {len(examples)} examples: {MODELS_DIR / SENTIMENT_MODEL} ({len(model.weights)} weights)")
+
+
+if __name__ == "__main__":
+    main()
