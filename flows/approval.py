@@ -13,10 +13,9 @@ from sqlalchemy import select
 from crisiswatch.config import BrandConfig
 from crisiswatch.db.models import Author, Complainant, ReplyDraft
 from crisiswatch.db.session import session_scope
-from crisiswatch.replies.approval import ApprovalDecision, ApprovalResult
 from crisiswatch.postmortem.escape import inline
+from crisiswatch.replies.approval import ApprovalDecision, ApprovalResult
 from tasks.replies import apply_approval_decision
-
 
 
 class ApprovalInput(RunInput):

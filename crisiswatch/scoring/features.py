@@ -9,7 +9,6 @@ from crisiswatch.scoring.lexicon_scorer import Reading
 from crisiswatch.scoring.linear_model import Features
 from crisiswatch.scoring.sentiment import NEGATORS
 
-
 _HANDLE = re.compile(r"@\w+")
 _SKIP = frozenset("! ?".split())
 _SCORE_BINS = (-0.75, -0.5, -0.25, -0.05, 0.05, 0.3, 0.6, 0.85)

@@ -16,7 +16,7 @@ from crisiswatch.scoring.crisis import find_crisis_terms
 from crisiswatch.scoring.features import sentiment_features
 from crisiswatch.scoring.lexicon_scorer import LexiconScorer
 from crisiswatch.scoring.linear_model import LinearModel
-from crisiswatch.scoring.types import TextScore
+from crisiswatch.scoring.types import TextScore, score_each
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
@@ -53,8 +53,4 @@ class HybridScorer:
         )
 
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]:
-        if lang_hints is None:
-            return [self.score_text(t) for t in texts]
-        if len(lang_hints) != len(texts):
-            raise ValueError(f"{len(texts)} texts but {len(lang_hints)} language hints")
-        return [self.score_text(t, h) for t, h in zip(texts, lang_hints, strict=True)]
+        return score_each(self.score_text, texts, lang_hints)

@@ -20,7 +20,7 @@ from crisiswatch.scoring.text import (
     squeeze,
     strip_accents,
 )
-from crisiswatch.scoring.types import Language, Sentiment, TextScore
+from crisiswatch.scoring.types import Language, Sentiment, TextScore, score_each
 
 
 class Reading(NamedTuple):
@@ -97,8 +97,4 @@ class LexiconScorer:
         )
 
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]:
-        if lang_hints is None:
-            return [self.score_text(t) for t in texts]
-        if len(lang_hints) != len(texts):
-            raise ValueError(f"{len(texts)} texts but {len(lang_hints)} language hints")
-        return [self.score_text(t, h) for t, h in zip(texts, lang_hints, strict=True)]
+        return score_each(self.score_text, texts, lang_hints)

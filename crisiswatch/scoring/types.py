@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -40,3 +40,14 @@ class TextScorer(Protocol):
     name: str
 
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]: ...
+
+
+def score_each(
+    score_text: Callable[[str, str | None], TextScore], texts: Sequence[str], lang_hints: Sequence[str | None] | None
+) -> list[TextScore]:
+    """score_texts for a scorer that reads one text at a time (hints, when given, pair with the texts)."""
+    if lang_hints is None:
+        return [score_text(t, None) for t in texts]
+    if len(lang_hints) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(lang_hints)} language hints")
+    return [score_text(t, h) for t, h in zip(texts, lang_hints, strict=True)]
