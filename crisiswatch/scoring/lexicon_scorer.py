@@ -13,13 +13,7 @@ from crisiswatch.scoring.crisis import find_crisis_terms
 from crisiswatch.scoring.decision import ASK_PHRASES, Evidence, decide, evidence
 from crisiswatch.scoring.matcher import PhraseSet
 from crisiswatch.scoring.sentiment import caps_words, valence_parts
-from crisiswatch.scoring.text import (
-    TOKEN,
-    detect_language,
-    normalise,
-    squeeze,
-    strip_accents,
-)
+from crisiswatch.scoring.text import TOKEN, detect_language, normalise, squeeze, strip_accents
 from crisiswatch.scoring.types import Language, Sentiment, TextScore, score_each
 
 
@@ -85,16 +79,19 @@ class LexiconScorer:
         score, pos, neg = valence_parts(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
         return Reading(lang, low, tokens, score, evidence(text, low, tokens, pos, neg, asks), cats, terms)
 
-    def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:
-        r = self.read(text, lang_hint)
-        sentiment = decide(r.score, r.evidence)
+    def text_score(self, r: Reading, sentiment: Sentiment, sentiment_score: float) -> TextScore:
+        """The score of a read text once its sentiment is decided: the category and crisis terms come from the rules."""
         return TextScore(
             lang=r.lang,
             sentiment=sentiment,
-            sentiment_score=round(r.score, 4),
+            sentiment_score=round(sentiment_score, 4),
             category=categorise(r.tokens, r.low, sentiment == "negative" or (r.evidence.ask and sentiment == "neutral"), r.category_hits),
             crisis_terms=find_crisis_terms(r.tokens, r.low, self.crisis_terms, r.crisis_hits),
         )
+
+    def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:
+        r = self.read(text, lang_hint)
+        return self.text_score(r, decide(r.score, r.evidence), r.score)
 
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]:
         return score_each(self.score_text, texts, lang_hints)

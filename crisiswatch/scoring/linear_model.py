@@ -1,14 +1,15 @@
 """A multinomial logistic regression over sparse features: pure Python to train, dictionary look-ups to predict.
 
-The weights live in a small TSV file (`feature<TAB>label<TAB>weight`), headed by `#` lines that record
-what they were trained on, so a reader can see where a shipped model comes from.
+The weights live in a small TSV file, a line per feature (`name<TAB>weight for each label`), headed by `#`
+lines that record the labels and what the weights were trained on, so a reader can see where a shipped
+model comes from.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -44,9 +45,6 @@ class LinearModel:
     header: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._index()
-
-    def _index(self) -> None:
         """Word and pair weights by key, each a tuple over the labels: one look-up per word, C-level sums."""
         self._word = {n[2:]: tuple(w) for n, w in self.weights.items() if n.startswith(WORD)}
         self._word.update((n, tuple(w)) for n, w in self.weights.items() if n.startswith(FLAG))  # "f=..." is no word
@@ -90,7 +88,7 @@ class LinearModel:
     @classmethod
     def load(cls, path: Path) -> LinearModel:
         if not path.is_file():
-            raise ConfigError(f"model file {path} is missing; reinstall crisiswatch or run `crisiswatch train-scorer`")
+            raise ConfigError(f"model file {path} is missing; reinstall crisiswatch or run `python -m crisiswatch.scoring.training`")
         header: dict[str, str] = {}
         weights: dict[str, list[float]] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -114,7 +112,6 @@ def train(
     rate: float = 0.2,
     l2: float = 1e-4,
     seed: int = 7,
-    class_weight: dict[str, float] | None = None,
 ) -> LinearModel:
     """Stochastic gradient descent on the log loss, L2-regularised (lazily, per feature), rate decaying by epoch."""
     labels = tuple(labels)
@@ -125,7 +122,6 @@ def train(
     order = list(range(len(sparse)))
     rng = random.Random(seed)
     step = 0
-    cw = [1.0 if class_weight is None else class_weight.get(lab, 1.0) for lab in labels]
     for epoch in range(epochs):
         rng.shuffle(order)
         lr = rate / (1.0 + epoch)
@@ -152,7 +148,7 @@ def train(
             exps = [math.exp(v - top) for v in logits]
             total = sum(exps)
             g = index[gold]
-            grad = [(e / total - (1.0 if i == g else 0.0)) * cw[g] for i, e in enumerate(exps)]
+            grad = [e / total - (1.0 if i == g else 0.0) for i, e in enumerate(exps)]
             for name, value in feats:
                 w = weights[name]
                 for i, gi in enumerate(grad):
@@ -162,8 +158,3 @@ def train(
         if gap:
             weights[name] = [x * shrink**gap for x in w]
     return LinearModel(labels, weights)
-
-
-def accuracy(model: LinearModel, examples: Iterable[tuple[Features, str]]) -> float:
-    pairs = [(model.predict(f), g) for f, g in examples]
-    return sum(p == g for p, g in pairs) / len(pairs) if pairs else 0.0

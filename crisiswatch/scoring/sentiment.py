@@ -84,7 +84,7 @@ def valence_parts(
         sentiments[i] = v * NEGATION_FACTOR if negated else v  # type: ignore[operator]
     but_at = -1
     if not _BUT.isdisjoint(tokens):  # the last "but" that is not a lexicon word splits the text
-        but_at = max(i for i, t in enumerate(tokens) if t in _BUT and values[i] is None)
+        but_at = max((i for i, t in enumerate(tokens) if t in _BUT and values[i] is None), default=-1)
     if but_at >= 0:
         total = 0.5 * sum(sentiments[:but_at]) + 1.5 * sum(sentiments[but_at:])
     else:

@@ -15,13 +15,11 @@ from crisiswatch.config import CATEGORIES
 from crisiswatch.errors import ConfigError
 from crisiswatch.scoring.evaluation import LABELS
 from crisiswatch.scoring.features import sentiment_features
+from crisiswatch.scoring.hybrid_scorer import MODELS_DIR, SENTIMENT_MODEL
 from crisiswatch.scoring.lexicon_scorer import LexiconScorer
 from crisiswatch.scoring.linear_model import LinearModel, train
 
-HERE = Path(__file__).resolve().parent
-CORPUS_DIR = HERE / "corpus"
-MODELS_DIR = HERE / "models"
-SENTIMENT_MODEL = "sentiment.tsv"
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 SENTIMENT_SETTINGS = {"epochs": 12, "rate": 0.2, "l2": 1e-3}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crisiswatch.errors import ConfigError
-from crisiswatch.scoring.linear_model import Features, LinearModel, accuracy, train
+from crisiswatch.scoring.linear_model import Features, LinearModel, train
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -30,7 +30,7 @@ def _examples() -> list[tuple[Features, str]]:
 def test_it_learns_a_separable_set() -> None:
     examples = _examples()
     model = train(examples, LABELS, epochs=30, rate=0.5)
-    assert accuracy(model, examples) == 1.0
+    assert all(model.predict(feats) == label for feats, label in examples)
     probs = model.probabilities(Features("still waiting on hold".split(), ["f=bias"], []))
     assert abs(sum(probs) - 1.0) < 1e-9 and probs[0] == max(probs)
 
