@@ -10,7 +10,6 @@ person approves it by id after checking on X that it was not delivered.
 
 from __future__ import annotations
 
-
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 

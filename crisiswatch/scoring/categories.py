@@ -60,7 +60,7 @@ _RULES: dict[str, list[tuple[float, str]]] = {
               r"|fake (offer|deal|sale)|false advertising|not as advertised|hashtag|marketing|influencer\w*"),
     ],
 }
-_MISS: object = object()
+COMPLAINT_SERVICE_PRIOR = 0.5  # a complaint's default subject: the service the person got
 _WORDS, PHRASES = index_patterns((p, (cat, w)) for cat, rules in _RULES.items() for w, p in rules)
 _PHRASES: PhraseSet[tuple[str, float]] = PhraseSet(PHRASES)
 _RANK = {cat: i for i, cat in enumerate(_RULES)}  # ties go to the earlier (more severe) category
@@ -79,13 +79,8 @@ SEVERITY = {
 def category_scores(tokens: list[str], low: str, phrase_hits: list[tuple[str, float]] | None = None) -> dict[str, float]:
     """Each category's summed rule weight in a tokenised, lower-case, accent-free text (categories without a cue left out)."""
     scores: dict[str, float] = {}
-    memo, lookup = _WORDS.memo, _WORDS.get
-    for tok in tokens:
-        hit = memo.get(tok, _MISS)
-        if hit is _MISS:
-            hit = lookup(tok)
-        if hit is not None:
-            scores[hit[0]] = scores.get(hit[0], 0.0) + hit[1]
+    for cat, weight in filter(None, map(_WORDS.lookup, tokens)):
+        scores[cat] = scores.get(cat, 0.0) + weight
     for cat, weight in _PHRASES.find(low) if phrase_hits is None else phrase_hits:
         scores[cat] = scores.get(cat, 0.0) + weight
     return scores
@@ -94,10 +89,12 @@ def category_scores(tokens: list[str], low: str, phrase_hits: list[tuple[str, fl
 def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tuple[str, float]] | None = None) -> str:
     """The best-supported category of a tokenised, lower-case, accent-free text.
 
-    A complaint with no topical cue is about the service the person got (customer_service);
-    anything else without a cue is `other`.
+    A complaint is about the service the person got (customer_service) unless a topical cue outweighs
+    COMPLAINT_SERVICE_PRIOR; anything else without a cue is `other`.
     """
     scores = category_scores(tokens, low, phrase_hits)
-    if not scores:
-        return "customer_service" if negative else "other"
+    if negative:
+        scores["customer_service"] = scores.get("customer_service", 0.0) + COMPLAINT_SERVICE_PRIOR
+    elif not scores:
+        return "other"
     return max(scores, key=lambda c: (scores[c], -_RANK[c]))

@@ -35,7 +35,6 @@ CRISIS_TERMS: dict[str, str] = {
 }
 
 
-_MISS: object = object()
 _WORDS, PHRASES = index_patterns((p, name) for name, p in CRISIS_TERMS.items())
 _PHRASES: PhraseSet[str] = PhraseSet(PHRASES)
 
@@ -51,12 +50,8 @@ def find_crisis_terms(
 ) -> tuple[str, ...]:
     """The canonical crisis terms in a tokenised, lower-case, accent-free text, then the brand's own terms as written."""
     found: list[str] = []
-    memo, lookup = _WORDS.memo, _WORDS.get
-    for tok in tokens:
-        name = memo.get(tok, _MISS)
-        if name is _MISS:
-            name = lookup(tok)
-        if name is not None and name not in found:
+    for name in filter(None, map(_WORDS.lookup, tokens)):
+        if name not in found:
             found.append(name)
     for name in _PHRASES.find(low) if phrase_hits is None else phrase_hits:
         if name not in found:

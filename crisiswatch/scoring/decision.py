@@ -69,7 +69,7 @@ def first_word(low: str) -> str:
 def evidence(raw: str, low: str, tokens: list[str], pos: float, neg: float, asks: bool = False) -> Evidence:
     """The cues of one text (raw as written, low lower-case and accent-free without links; asks: an ASK_PHRASES hit)."""
     ask = asks or "?" in low or first_word(low) in ASK_STARTS
-    headline = ("http" in raw or "www." in raw) and not any(t in _FIRST_SECOND for t in tokens)
+    headline = ("http" in raw or "www." in raw) and _FIRST_SECOND.isdisjoint(tokens)
     return Evidence(ask, headline, pos, neg)
 
 

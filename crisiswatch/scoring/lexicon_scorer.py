@@ -12,7 +12,7 @@ from crisiswatch.scoring.crisis import PHRASES as CRISIS_PHRASES
 from crisiswatch.scoring.crisis import find_crisis_terms
 from crisiswatch.scoring.decision import ASK_PHRASES, Evidence, decide, evidence
 from crisiswatch.scoring.matcher import PhraseSet
-from crisiswatch.scoring.sentiment import caps_words, valence_parts
+from crisiswatch.scoring.sentiment import valence_parts
 from crisiswatch.scoring.text import TOKEN, detect_language, normalise, squeeze, strip_accents
 from crisiswatch.scoring.types import Language, Sentiment, TextScore, score_each
 
@@ -76,7 +76,7 @@ class LexiconScorer:
                 asks = True
             else:
                 (values if kind == "v" else cats if kind == "c" else terms).append(payload)  # type: ignore[attr-defined]
-        score, pos, neg = valence_parts(tokens, values, self._lex[lang], caps_words(clean), elongated, low.count("!"))
+        score, pos, neg = valence_parts(tokens, values, self._lex[lang], clean, elongated, low.count("!"))
         return Reading(lang, low, tokens, score, evidence(text, low, tokens, pos, neg, asks), cats, terms)
 
     def text_score(self, r: Reading, sentiment: Sentiment, sentiment_score: float) -> TextScore:

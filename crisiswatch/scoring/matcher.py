@@ -80,14 +80,32 @@ def _factor(alts: list[str]) -> str:
     return "|".join(rest + folded)
 
 
+class _Memo(dict):  # type: ignore[type-arg]
+    """A dict that fills itself: a miss resolves the token through its index (hits stay C-level look-ups)."""
+
+    __slots__ = ("resolve",)
+
+    def __missing__(self, token: str) -> object:
+        value = self.resolve(token)
+        if len(self) > _MEMO_LIMIT:
+            self.clear()
+        self[token] = value
+        return value
+
+
 class TokenIndex(Generic[T]):
-    """Maps a token to a value by exact word, else by its longest listed prefix; memoised."""
+    """Maps a token to a value by exact word, else by its longest listed prefix; memoised.
+
+    `lookup` is the memo's own `__getitem__`: `map(index.lookup, tokens)` reads a whole text at C speed.
+    """
 
     def __init__(self, words: dict[str, T] | None = None, prefixes: dict[str, T] | None = None) -> None:
         self.words: dict[str, T] = dict(words or {})
         self.prefixes: dict[str, T] = dict(prefixes or {})
         self.suffixes: dict[str, T] = {}
-        self.memo: dict[str, T | None] = {}
+        self.memo = _Memo()
+        self.memo.resolve = self._resolve
+        self.lookup = self.memo.__getitem__
         self._max = 0
 
     def add(self, token: str, value: T) -> None:
@@ -102,10 +120,9 @@ class TokenIndex(Generic[T]):
         self._max = max((len(p) for p in self.prefixes), default=0)
 
     def get(self, token: str) -> T | None:
-        try:
-            return self.memo[token]
-        except KeyError:
-            pass
+        return self.memo[token]  # type: ignore[no-any-return]
+
+    def _resolve(self, token: str) -> T | None:
         v = self.words.get(token)
         if v is None:
             for k in range(min(len(token), self._max), 2, -1):
@@ -117,9 +134,6 @@ class TokenIndex(Generic[T]):
                     if len(token) > len(suf) + 2 and token.endswith(suf):
                         v = sv
                         break
-        if len(self.memo) > _MEMO_LIMIT:
-            self.memo.clear()
-        self.memo[token] = v
         return v
 
 

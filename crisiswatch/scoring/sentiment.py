@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import repeat
 
 from crisiswatch.scoring.lexicon import Lexicon
 from crisiswatch.scoring.text import strip_accents
@@ -30,7 +29,6 @@ BANG = 0.292
 _BUT = frozenset(("but", "pero", "however", "aunque", "sino"))
 _CAPS = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
 _NONE: frozenset[str] = frozenset()
-_MISS = object()
 
 
 def caps_words(raw: str) -> frozenset[str]:
@@ -42,25 +40,25 @@ def caps_words(raw: str) -> frozenset[str]:
 
 
 def valence(
-    tokens: list[str], phrase_values: list[float], lex: Lexicon, caps: frozenset[str] = _NONE, elongated: bool = False, bangs: int = 0
+    tokens: list[str], phrase_values: list[float], lex: Lexicon, raw: str = "", elongated: bool = False, bangs: int = 0
 ) -> float:
     """A compound score in [-1, 1] (VADER-style normalisation of the summed valences)."""
-    return valence_parts(tokens, phrase_values, lex, caps, elongated, bangs)[0]
+    return valence_parts(tokens, phrase_values, lex, raw, elongated, bangs)[0]
 
 
 def valence_parts(
-    tokens: list[str], phrase_values: list[float], lex: Lexicon, caps: frozenset[str] = _NONE, elongated: bool = False, bangs: int = 0
+    tokens: list[str], phrase_values: list[float], lex: Lexicon, raw: str = "", elongated: bool = False, bangs: int = 0
 ) -> tuple[float, float, float]:
-    """The compound score, and the sums of the positive and of the negative word and phrase valences."""
-    index = lex.words
-    values = list(map(index.memo.get, tokens, repeat(_MISS)))
-    if _MISS in values:
-        lookup = index.get
-        values = [lookup(t) if v is _MISS else v for t, v in zip(tokens, values, strict=True)]
+    """The compound score, and the sums of the positive and of the negative word and phrase valences.
+
+    raw is the text as written: its words in capitals weigh more (looked for only when a word carries a valence).
+    """
+    values = list(map(lex.words.lookup, tokens))
     hits = [i for i, v in enumerate(values) if v]  # words with a valence (the rest count 0)
     if not hits and not phrase_values:
         return 0.0, 0.0, 0.0
     sentiments = [v or 0.0 for v in values]  # type: ignore[misc]
+    caps = caps_words(raw) if raw and hits else _NONE
     for i in hits:
         v = values[i]
         if v == NEGATOR_CUE:

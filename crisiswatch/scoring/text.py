@@ -6,7 +6,7 @@ import re
 
 from crisiswatch.scoring.types import Language
 
-_ACCENTS = str.maketrans("áéíóúüàèìòùâêîôûÁÉÍÓÚÜÀÈÌÒÙ", "aeiouuaeiouaeiouAEIOUUAEIOU")
+_ACCENTS = tuple(zip("áéíóúüàèìòùâêîôûÁÉÍÓÚÜÀÈÌÒÙ", "aeiouuaeiouaeiouAEIOUUAEIOU", strict=True))
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION = re.compile(r"@\w+")
 _ELONGATED = re.compile(r"(\w)\1{2,}")
@@ -35,14 +35,21 @@ _ES_CHARS = re.compile(r"[ñ¿¡áéíóúÁÉÍÓÚÑ]")
 
 def normalise(text: str) -> str:
     """Lower-case text without URLs or HTML entities; @mentions kept (rules may look at them)."""
-    text = _URL.sub(" ", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _ENTITIES[m.group(1)], text)
     return text
 
 
 def strip_accents(text: str) -> str:
-    return text.translate(_ACCENTS)
+    """Vowels without their accents (ñ kept); a few C-level replaces beat str.translate's per-character look-ups."""
+    if text.isascii():
+        return text
+    for accented, plain in _ACCENTS:
+        if accented in text:
+            text = text.replace(accented, plain)
+    return text
 
 
 def squeeze(text: str) -> tuple[str, bool]:
@@ -73,14 +80,9 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
         return known
     if tokens is None:
         tokens = TOKEN.findall(strip_accents(_URL.sub(" ", text).lower()))
-    get = _CUES.get
-    score = 0
-    hits = 0
-    for tok in tokens:
-        c = get(tok)
-        if c is not None:
-            score += c
-            hits += 1
+    cues = list(map(_CUES.get, tokens))
+    hits = len(cues) - cues.count(None)
+    score = sum(filter(None, cues))
     if _ES_CHARS.search(text):
         score -= 2
         hits += 1
