@@ -13,14 +13,14 @@ from crisiswatch.scoring.registry import get_scorer
 # floors at (a little under) the figures reached; the product goals are in evaluation.DATASETS
 FLOORS = {
     "lexicon": {
-        "airline-dev.csv": {"accuracy": 0.705, "negative_f1": 0.80, "category_accuracy": 0.63},
+        "airline-dev.csv": {"accuracy": 0.705, "negative_f1": 0.80, "category_accuracy": 0.64},
         "airline-es-dev.csv": {"accuracy": 0.515, "negative_f1": 0.60},
         "tass-es-dev.csv": {"macro_f1": 0.565},
     },
     "hybrid": {
         "airline-dev.csv": {"accuracy": 0.74, "negative_f1": 0.815, "category_accuracy": 0.635},
         "airline-es-dev.csv": {"accuracy": 0.51, "negative_f1": 0.61},
-        "tass-es-dev.csv": {"macro_f1": 0.535},
+        "tass-es-dev.csv": {"macro_f1": 0.53},
     },
 }
 CASES = [(scorer, file) for scorer, files in FLOORS.items() for file in sorted(files)]
