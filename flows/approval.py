@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from prefect import flow, get_run_logger
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+from prefect.client.schemas.objects import StateType
 from prefect.context import FlowRunContext
 from prefect.exceptions import FlowPauseTimeout
-from prefect.flow_runs import pause_flow_run
+from prefect.flow_runs import pause_flow_run, resume_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 from sqlalchemy import select
@@ -30,6 +35,27 @@ class ApprovalInput(RunInput):
 
     def decision(self) -> ApprovalDecision:
         return ApprovalDecision(**self.model_dump(exclude={"approver"}))
+
+    def decides_nothing(self) -> bool:
+        """Nothing to apply: the form was sent empty, or the decision was taken elsewhere (`crisiswatch approve`)."""
+        return not (self.approve_all or self.approve or self.reject or self.edits)
+
+
+def approval_key(case_id: int) -> str:
+    """The pause key of a case's approval: how `crisiswatch approve` finds the run waiting for it."""
+    return f"reply-approval-{case_id}"
+
+
+def resume_waiting_approval(case_id: int, approver: str) -> UUID | None:
+    """Resume the run paused for this case's approval, once a decision was applied outside the form; its id, or None."""
+    paused = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])))
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(flow_run_filter=paused, limit=200)
+    for run in runs:
+        if run.state is not None and run.state.state_details.pause_key == approval_key(case_id):
+            resume_flow_run(run.id, run_input={"approver": approver, "comment": "decided with crisiswatch approve"})
+            return run.id
+    return None
 
 
 def markdown_literal(text: str) -> str:
@@ -78,10 +104,13 @@ def request_approval(
     form = ApprovalInput.with_initial_data(description=description)
     try:
         answer = pause_flow_run(
-            wait_for_input=form, timeout=timeout_seconds, poll_interval=poll_interval_seconds, key=f"reply-approval-{case_id}"
+            wait_for_input=form, timeout=timeout_seconds, poll_interval=poll_interval_seconds, key=approval_key(case_id)
         )
     except FlowPauseTimeout:
         logger.warning("case %s: nobody approved the %d reply drafts within %ss; they stay pending, nothing is sent", case_id, waiting, timeout_seconds)
+        return None
+    if answer.decides_nothing():
+        logger.info("case %s: resumed by %s with no decision in the form (%s)", case_id, answer.approver or "someone", answer.comment or "-")
         return None
     ctx = FlowRunContext.get()
     approver = answer.approver.strip() or f"prefect-ui (flow run {ctx.flow_run.id if ctx and ctx.flow_run else '?'})"

@@ -163,3 +163,26 @@ def register(app: typer.Typer) -> None:
             fail(exc)
             return
         print_result(out, result)
+        resume_waiting_run(out, case_id, who)
+
+
+def resume_waiting_run(console: Console, case_id: int, approver: str) -> None:
+    """Let a crisis run paused for this case's approval go on at once, where a Prefect API is configured.
+
+    The decision is already stored: a run that cannot be reached sends the approved replies when its
+    pause times out, so an unreachable API is a warning, not a failure.
+    """
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():
+        return  # ephemeral mode: no run can be waiting in another process
+    try:
+        from flows.approval import resume_waiting_approval
+
+        run_id = resume_waiting_approval(case_id, approver)
+    except Exception as exc:  # noqa: BLE001 - any API trouble: the stored decision stands
+        console.print(_safe(f"could not reach Prefect to resume a waiting run ({type(exc).__name__}: {exc}); "
+                            "the decision is stored and the run picks it up when its pause ends"), style="yellow")
+        return
+    if run_id is not None:
+        console.print(f"resumed flow run {run_id}, which was waiting for this approval")

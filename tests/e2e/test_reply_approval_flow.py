@@ -15,8 +15,10 @@ from prefect.client.schemas.objects import StateType
 from prefect.flow_runs import resume_flow_run
 from prefect.input.actions import read_flow_run_input
 from sqlalchemy import select
+from typer.testing import CliRunner
 
-from crisiswatch.db.models import ReplyDraft
+from crisiswatch.cli.main import app
+from crisiswatch.db.models import CaseEvent, ReplyDraft
 from crisiswatch.db.session import session_scope, upgrade_database
 from crisiswatch.replies.drafting import draft_replies
 from flows.approval import request_approval
@@ -79,6 +81,28 @@ def test_a_person_resumes_the_flow_with_a_decision(prefect_server: None, case: t
     result = out["result"]
     assert result.approved == [a, b] and result.rejected == [c] and result.edited == [b] and result.approver == "maria"
     assert _statuses(url, case_id) == ["approved", "approved", "rejected"]
+
+
+def test_crisiswatch_approve_resumes_the_waiting_run(prefect_server: None, case: tuple[str, int, list[int]]) -> None:
+    url, case_id, (a, b, c) = case
+    out: dict[str, object] = {}
+    t = threading.Thread(target=lambda: out.setdefault("result", _crisis(url, case_id, 120)), daemon=True)
+    t.start()
+    run = _paused_run(time.monotonic() + 60)
+    cli = CliRunner().invoke(app, ["approve", str(case_id), "--approve", str(a), "--reject", str(c),
+                                   "--approver", "maria", "--database-url", url])
+    assert cli.exit_code == 0, cli.output
+    assert f"resumed flow run {run.id}" in cli.output
+    t.join(60)
+    assert not t.is_alive(), "the run kept waiting for its pause to time out"
+    assert out["result"] is None  # the form carried no decision: the CLI's stands, applied once
+    assert _statuses(url, case_id) == ["approved", "pending", "rejected"]
+    with session_scope(url) as s:
+        decisions = list(s.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.kind == "replies_decision")))
+    assert [e.data["approver"] for e in decisions] == ["maria"]
+    # nothing else waits for this case: a second decision resumes no run
+    again = CliRunner().invoke(app, ["approve", str(case_id), "--approve", str(b), "--approver", "maria", "--database-url", url])
+    assert again.exit_code == 0 and "resumed flow run" not in again.output
 
 
 def test_on_timeout_the_drafts_stay_pending(prefect_server: None, case: tuple[str, int, list[int]]) -> None:
