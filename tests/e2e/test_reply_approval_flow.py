@@ -62,6 +62,14 @@ def _paused_run(deadline: float):  # type: ignore[no-untyped-def]
     raise AssertionError("the approval subflow never paused")
 
 
+def _start_and_pause(url: str, case_id: int, timeout_seconds: int):  # type: ignore[no-untyped-def]
+    """The approval flow started in a thread, once it has paused: the thread, where its result lands, the paused run."""
+    out: dict[str, object] = {}
+    t = threading.Thread(target=lambda: out.setdefault("result", _crisis(url, case_id, timeout_seconds)), daemon=True)
+    t.start()
+    return t, out, _paused_run(time.monotonic() + 60)
+
+
 def _statuses(url: str, case_id: int) -> list[str]:
     with session_scope(url) as s:
         return list(s.scalars(select(ReplyDraft.status).where(ReplyDraft.case_id == case_id).order_by(ReplyDraft.id)))
@@ -69,10 +77,7 @@ def _statuses(url: str, case_id: int) -> list[str]:
 
 def test_a_person_resumes_the_flow_with_a_decision(prefect_server: None, case: tuple[str, int, list[int]]) -> None:
     url, case_id, (a, b, c) = case
-    out: dict[str, object] = {}
-    t = threading.Thread(target=lambda: out.setdefault("result", _crisis(url, case_id, 30)), daemon=True)
-    t.start()
-    run = _paused_run(time.monotonic() + 60)
+    t, out, run = _start_and_pause(url, case_id, 30)
     # The form's description lists the drafts, with what people wrote escaped for Markdown.
     description = read_flow_run_input(f"paused-reply-approval-{case_id}-description", flow_run_id=run.id)
     assert f"| {a} | @ana | dm | pending |" in description and "\\[x\\](http://e.vil)" in description and "[x](" not in description
@@ -85,10 +90,7 @@ def test_a_person_resumes_the_flow_with_a_decision(prefect_server: None, case: t
 
 def test_crisiswatch_approve_resumes_the_waiting_run(prefect_server: None, case: tuple[str, int, list[int]]) -> None:
     url, case_id, (a, b, c) = case
-    out: dict[str, object] = {}
-    t = threading.Thread(target=lambda: out.setdefault("result", _crisis(url, case_id, 120)), daemon=True)
-    t.start()
-    run = _paused_run(time.monotonic() + 60)
+    t, out, run = _start_and_pause(url, case_id, 120)
     cli = CliRunner().invoke(app, ["approve", str(case_id), "--approve", str(a), "--reject", str(c),
                                    "--approver", "maria", "--database-url", url])
     assert cli.exit_code == 0, cli.output
