@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from crisiswatch.scoring.decision import decide
 from crisiswatch.scoring.lexicon_scorer import Reading
 from crisiswatch.scoring.linear_model import Features
 from crisiswatch.scoring.sentiment import NEGATORS
+from crisiswatch.scoring.text import HANDLE
 
-_HANDLE = re.compile(r"@\w+")
 _SKIP = frozenset("! ?".split())
 _SCORE_BINS = (-0.75, -0.5, -0.25, -0.05, 0.05, 0.3, 0.6, 0.85)
 _RULES = {label: f"f=rules={label}" for label in ("negative", "neutral", "positive")}  # the lexicon scorer's own call
@@ -27,7 +25,7 @@ def words(reading: Reading) -> list[str]:
     """The text's words, @handles left out, a negator marking the two words after it ("not_happy")."""
     tokens = reading.tokens
     if "@" in reading.low:
-        handles = {m[1:] for m in _HANDLE.findall(reading.low)}
+        handles = {m[1:] for m in HANDLE.findall(reading.low)}
         tokens = [t for t in tokens if t not in handles]
     if NEGATORS.isdisjoint(tokens) and not any(t.endswith("n't") for t in tokens):
         return tokens

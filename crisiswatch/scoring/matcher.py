@@ -119,9 +119,6 @@ class TokenIndex(Generic[T]):
         self.memo.clear()
         self._max = max((len(p) for p in self.prefixes), default=0)
 
-    def get(self, token: str) -> T | None:
-        return self.memo[token]  # type: ignore[no-any-return]
-
     def _resolve(self, token: str) -> T | None:
         v = self.words.get(token)
         if v is None:
@@ -145,24 +142,18 @@ class PhraseSet(Generic[T]):
         self.patterns = [(re.compile(p), v) for p, v in pairs]
         alts = sorted({x for p, _ in pairs for a in split_alternatives(p) for x in expand_leading_group(a)})
         self.gate = re.compile(r"(?<!\w)(?:" + _factor(alts) + ")") if alts else None
-        self._memo: dict[str, object] = {}
+        self._memo = _Memo()
+        self._memo.resolve = self._value
+
+    def _value(self, candidate: str) -> object:
+        """The value of the first pattern the gate's candidate fits, or _NO."""
+        return next((v for rx, v in self.patterns if rx.fullmatch(candidate)), _NO)
 
     def find(self, text: str) -> list[T]:
         if self.gate is None:
             return []
-        out: list[T] = []
-        memo = self._memo
-        for m in self.gate.finditer(text):
-            s = m.group()
-            value = memo.get(s, _NO)
-            if value is _NO:
-                value = next((v for rx, v in self.patterns if rx.fullmatch(s)), _NO)
-                if len(memo) > _MEMO_LIMIT:
-                    memo.clear()
-                memo[s] = value
-            if value is not _NO:
-                out.append(value)  # type: ignore[arg-type]
-        return out
+        values = map(self._memo.__getitem__, self.gate.findall(text))
+        return [v for v in values if v is not _NO]  # type: ignore[misc]
 
 
 def index_patterns(entries: Iterable[tuple[str, T]]) -> tuple[TokenIndex[T], list[tuple[str, T]]]:

@@ -39,13 +39,6 @@ def caps_words(raw: str) -> frozenset[str]:
     return frozenset(strip_accents(w.lower()) for w in found) if found else _NONE
 
 
-def valence(
-    tokens: list[str], phrase_values: list[float], lex: Lexicon, raw: str = "", elongated: bool = False, bangs: int = 0
-) -> float:
-    """A compound score in [-1, 1] (VADER-style normalisation of the summed valences)."""
-    return valence_parts(tokens, phrase_values, lex, raw, elongated, bangs)[0]
-
-
 def valence_parts(
     tokens: list[str], phrase_values: list[float], lex: Lexicon, raw: str = "", elongated: bool = False, bangs: int = 0
 ) -> tuple[float, float, float]:

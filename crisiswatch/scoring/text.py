@@ -8,7 +8,7 @@ from crisiswatch.scoring.types import Language
 
 _ACCENTS = tuple(zip("áéíóúüàèìòùâêîôûÁÉÍÓÚÜÀÈÌÒÙ", "aeiouuaeiouaeiouAEIOUUAEIOU", strict=True))
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_MENTION = re.compile(r"@\w+")
+HANDLE = re.compile(r"@\w+")  # an @handle, as written
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 _ENTITY = re.compile(r"&(amp|lt|gt|quot);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"'}
