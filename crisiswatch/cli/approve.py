@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy import select
 
+from crisiswatch.cli.common import plain
 from crisiswatch.config import BrandConfig, load_config
 from crisiswatch.db.models import Author, Brand, Case, Complainant, ReplyDraft
 from crisiswatch.db.session import session_scope
@@ -21,11 +22,6 @@ from crisiswatch.replies.approval import ApprovalDecision, ApprovalResult, apply
 from crisiswatch.replies.text import strip_controls
 
 OPEN_STATUSES = ("pending", "flagged", "approved", "uncertain")
-
-
-def _safe(text: str) -> Text:
-    """What people wrote, as plain terminal text: no escape sequences, no Rich markup."""
-    return Text(strip_controls(text))
 
 
 def drafts_table(db_url: str, case_id: int, *, everything: bool = False) -> tuple[Table, int]:
@@ -48,7 +44,7 @@ def drafts_table(db_url: str, case_id: int, *, everything: bool = False) -> tupl
         status = Text(d.status, style="red" if d.status in ("flagged", "uncertain") else "")
         if d.flag_reason or (d.status == "uncertain" and d.error):
             status.append("\n" + strip_controls(d.flag_reason or d.error), style="dim")
-        table.add_row(str(d.id), _safe("@" + username), d.channel, d.lang, status, _safe(d.text))
+        table.add_row(str(d.id), plain("@" + username), d.channel, d.lang, status, plain(d.text))
     return table, len(rows)
 
 
@@ -116,7 +112,7 @@ def print_result(console: Console, result: ApprovalResult) -> None:
         markup=False,
     )
     for i, reason in {**result.flagged, **result.ignored}.items():
-        console.print(_safe(f"draft {i}: {reason}"), style="yellow")
+        console.print(plain(f"draft {i}: {reason}"), style="yellow")
 
 
 def register(app: typer.Typer) -> None:
@@ -181,7 +177,7 @@ def resume_waiting_run(console: Console, case_id: int, approver: str) -> None:
 
         run_id = resume_waiting_approval(case_id, approver)
     except Exception as exc:  # noqa: BLE001 - any API trouble: the stored decision stands
-        console.print(_safe(f"could not reach Prefect to resume a waiting run ({type(exc).__name__}: {exc}); "
+        console.print(plain(f"could not reach Prefect to resume a waiting run ({type(exc).__name__}: {exc}); "
                             "the decision is stored and the run picks it up when its pause ends"), style="yellow")
         return
     if run_id is not None:

@@ -9,17 +9,11 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from crisiswatch.cli.common import DB_OPTION, resolve_url
 from crisiswatch.errors import CrisiswatchError
 
 out = Console()
-DB_OPTION = typer.Option(None, "--database-url", envvar="CRISISWATCH_DATABASE_URL", help="SQLAlchemy URL (default: settings)")
 CASEBOOK_OPTION = typer.Option(None, "--casebook-dir", envvar="CRISISWATCH_CASEBOOK_DIR", help="where post-mortems are written")
-
-
-def _url(database_url: str | None) -> str:
-    from crisiswatch.settings import Settings
-
-    return database_url or Settings().database_url
 
 
 def _dir(casebook_dir: Path | None) -> Path:
@@ -51,7 +45,7 @@ def register(app: typer.Typer) -> None:
         from crisiswatch.postmortem.casebook import list_cases
 
         try:
-            cases = list_cases(_url(database_url), brand_slug=brand, status=status)
+            cases = list_cases(resolve_url(database_url), brand_slug=brand, status=status)
         except CrisiswatchError as exc:
             fail(exc)
         table = _cases_table(f"{len(cases)} case(s)")
@@ -71,7 +65,7 @@ def register(app: typer.Typer) -> None:
         from crisiswatch.postmortem.casebook import get_case
 
         try:
-            c = get_case(_url(database_url), case_id)
+            c = get_case(resolve_url(database_url), case_id)
         except CrisiswatchError as exc:
             fail(exc)
         if c.postmortem_markdown:
@@ -98,7 +92,7 @@ def register(app: typer.Typer) -> None:
         from crisiswatch.postmortem.casebook import search
 
         try:
-            hits = search(_url(database_url), text, limit=limit)
+            hits = search(resolve_url(database_url), text, limit=limit)
         except CrisiswatchError as exc:
             fail(exc)
         table = Table(title=f"{len(hits)} case(s) matching {text!r}")
@@ -116,7 +110,7 @@ def register(app: typer.Typer) -> None:
         from crisiswatch.postmortem.casebook import write_index
 
         try:
-            path = write_index(_url(database_url), _dir(casebook_dir))
+            path = write_index(resolve_url(database_url), _dir(casebook_dir))
         except CrisiswatchError as exc:
             fail(exc)
         out.print(f"index written: {path}")
@@ -136,7 +130,7 @@ def register(app: typer.Typer) -> None:
         """Close a crisis: resolved, ads resumed, tickets closed, the post-mortem made final (runs the resolve-crisis flow)."""
         from crisiswatch.postmortem.closing import case_state
 
-        url = _url(database_url)
+        url = resolve_url(database_url)
         try:
             state = case_state(url, case_id)
         except CrisiswatchError as exc:

@@ -8,22 +8,11 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from crisiswatch.cli.common import DB_OPTION, plain, resolve_url
 from crisiswatch.errors import CrisiswatchError
 from crisiswatch.replies.text import strip_controls
 
 out = Console()
-DB_OPTION = typer.Option(None, "--database-url", envvar="CRISISWATCH_DATABASE_URL", help="SQLAlchemy URL (default: settings)")
-
-
-def _url(database_url: str | None) -> str:
-    from crisiswatch.settings import Settings
-
-    return database_url or Settings().database_url
-
-
-def _safe(value: str | None) -> Text:
-    """A stored value (tweets, names, backend keys) as plain terminal text: no escapes, no bidi, no Rich markup."""
-    return Text(strip_controls(value or ""))
 
 
 def _when(value) -> str:  # type: ignore[no-untyped-def]
@@ -46,15 +35,15 @@ def register(app: typer.Typer) -> None:
         from crisiswatch.tickets.queue import list_tickets
 
         try:
-            rows = list_tickets(_url(database_url), case_id=case, status=status)
+            rows = list_tickets(resolve_url(database_url), case_id=case, status=status)
         except CrisiswatchError as exc:
             fail(exc)
         table = Table(title=f"{len(rows)} ticket(s)")
         for col in ("id", "case", "department", "backend", "status", "severity", "external", "SLA due (UTC)", "title"):
             table.add_column(col, overflow="fold")
         for t in rows:
-            table.add_row(str(t.id), str(t.case_id), _safe(t.department), _safe(t.backend), _safe(t.status), _safe(t.severity),
-                          _safe(t.url or t.external_key), _when(t.sla_due_at), _safe(t.title))
+            table.add_row(str(t.id), str(t.case_id), plain(t.department), plain(t.backend), plain(t.status), plain(t.severity),
+                          plain(t.url or t.external_key), _when(t.sla_due_at), plain(t.title))
         out.print(table)
 
     @tickets.command("show")
@@ -63,7 +52,7 @@ def register(app: typer.Typer) -> None:
         from crisiswatch.tickets.queue import get_ticket
 
         try:
-            t = get_ticket(_url(database_url), ticket_id)
+            t = get_ticket(resolve_url(database_url), ticket_id)
         except CrisiswatchError as exc:
             fail(exc)
         table = Table(show_header=False, title=f"ticket {t.id}")
@@ -74,7 +63,7 @@ def register(app: typer.Typer) -> None:
                      ("SLA due (UTC)", _when(t.sla_due_at)), ("created (UTC)", _when(t.created_at)),
                      ("closed (UTC)", _when(t.closed_at)), ("idempotency key", t.idempotency_key), ("error", t.error)):
             if v:
-                table.add_row(k, _safe(v))
+                table.add_row(k, plain(v))
         out.print(table)
         out.print(Markdown(strip_controls(t.body or "")))
 
@@ -88,11 +77,11 @@ def register(app: typer.Typer) -> None:
         from crisiswatch.tickets.queue import close_ticket
 
         try:
-            t = close_ticket(_url(database_url), ticket_id, note=note)
+            t = close_ticket(resolve_url(database_url), ticket_id, note=note)
         except CrisiswatchError as exc:
             fail(exc)
         out.print(Text(f"ticket {t.id} ({strip_controls(t.department)}) closed"))
         if t.backend in ("jira", "github") and t.external_key:
-            out.print(Text(strip_controls(f"close the {t.backend} ticket {t.external_key} there too: {t.url}")), soft_wrap=True)
+            out.print(plain(f"close the {t.backend} ticket {t.external_key} there too: {t.url}"), soft_wrap=True)
 
     app.add_typer(tickets, name="tickets")
