@@ -15,14 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from crisiswatch import clock
 from crisiswatch.config import BrandConfig
 from crisiswatch.connectors.x.port import MentionSource
 from crisiswatch.db.models import Author, Brand, BrandPost, Cursor, Mention
-from crisiswatch.db.session import session_scope
+from crisiswatch.db.session import dialect_insert, session_scope
 from crisiswatch.records import AuthorRecord, FetchedPage, MentionRecord
 
 log = logging.getLogger("crisiswatch.ingest")
@@ -94,16 +93,12 @@ def load_cursors(db_url: str, brand_id: int) -> dict[Source, int | None]:
         return {Source(src, q): newest for src, q, newest in rows}
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def _upsert_authors(session: Session, authors: Iterable[AuthorRecord]) -> dict[int, int]:
     """Insert or refresh authors; returns X id → row id."""
     unique = {a.x_id: a for a in authors}
     if not unique:
         return {}
-    insert = _insert(session)
+    insert = dialect_insert(session)
     now = clock.now()
     values = [
         {
@@ -161,7 +156,7 @@ def store_pages(
                     seen[m.x_id] = (m, page, direct)
         _store_own_posts(s, brand_id, [p for p in pages if p.source == OWN])
         table = Mention.__table__
-        stmt = _insert(s)(table).on_conflict_do_nothing(index_elements=[table.c.brand_id, table.c.x_id]).returning(table.c.id)
+        stmt = dialect_insert(s)(table).on_conflict_do_nothing(index_elements=[table.c.brand_id, table.c.x_id]).returning(table.c.id)
         now = clock.now()
         entries = list(seen.values())
         for i in range(0, len(entries), _CHUNK):  # row dicts built a chunk at a time: memory stays flat
@@ -218,7 +213,7 @@ def _store_own_posts(session: Session, brand_id: int, pages: Sequence[FetchedPag
     rows = list(values.values())
     if rows:
         table = BrandPost.__table__
-        stmt = _insert(session)(table).on_conflict_do_nothing(index_elements=[table.c.brand_id, table.c.x_id])
+        stmt = dialect_insert(session)(table).on_conflict_do_nothing(index_elements=[table.c.brand_id, table.c.x_id])
         session.connection().execute(stmt, rows)
 
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from crisiswatch.config import BrandConfig
 from crisiswatch.db.models import Author, Mention, Score
-from crisiswatch.db.session import session_scope
+from crisiswatch.db.session import dialect_insert, session_scope
 from crisiswatch.records import AuthorRecord, MentionRecord
 from crisiswatch.scoring.mentions import score_mentions
 from crisiswatch.scoring.types import MentionScore, TextScorer
@@ -60,8 +59,7 @@ def score_stored_mentions(
                 for (m, _), sc in zip(rows, scores, strict=True)
             ]
             if values:
-                insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
-                s.execute(insert(Score).values(values).on_conflict_do_nothing(index_elements=[Score.mention_id]))
+                s.execute(dialect_insert(s)(Score).values(values).on_conflict_do_nothing(index_elements=[Score.mention_id]))
             out.extend(
                 (StoredMention(m.id, m.x_id, m.created_at, m.author_x_id), sc) for (m, _), sc in zip(rows, scores, strict=True)
             )
