@@ -46,11 +46,13 @@ def approval_key(case_id: int) -> str:
     return f"reply-approval-{case_id}"
 
 
+PAUSED_RUNS = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])))
+
+
 def resume_waiting_approval(case_id: int, approver: str) -> UUID | None:
     """Resume the run paused for this case's approval, once a decision was applied outside the form; its id, or None."""
-    paused = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])))
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(flow_run_filter=paused, limit=200)
+        runs = client.read_flow_runs(flow_run_filter=PAUSED_RUNS, limit=200)
     for run in runs:
         if run.state is not None and run.state.state_details.pause_key == approval_key(case_id):
             resume_flow_run(run.id, run_input={"approver": approver, "comment": "decided with crisiswatch approve"})

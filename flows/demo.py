@@ -106,16 +106,14 @@ def approve_when_paused(
 ) -> threading.Thread:
     """Stand in for the person at the Prefect UI: answer the approval form of a paused run with `decide`."""
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
-    from prefect.client.schemas.objects import StateType
     from prefect.flow_runs import resume_flow_run
+
+    from flows.approval import PAUSED_RUNS
 
     def loop() -> None:
         with get_client(sync_client=True) as client:
             while not stop.wait(poll):
-                paused = client.read_flow_runs(
-                    flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])))
-                )
+                paused = client.read_flow_runs(flow_run_filter=PAUSED_RUNS)
                 for run in paused:
                     resume_flow_run(run.id, run_input=decide(db_url))
 

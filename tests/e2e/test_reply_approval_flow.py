@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from prefect import flow
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName, FlowRunFilterState, FlowRunFilterStateType
-from prefect.client.schemas.objects import StateType
 from prefect.flow_runs import resume_flow_run
 from prefect.input.actions import read_flow_run_input
 from sqlalchemy import select
@@ -20,10 +17,10 @@ from typer.testing import CliRunner
 from crisiswatch.cli.main import app
 from crisiswatch.db.models import CaseEvent, ReplyDraft
 from crisiswatch.db.session import session_scope, upgrade_database
-from crisiswatch.replies.drafting import draft_replies
-from flows.approval import request_approval
 from crisiswatch.errors import AuthenticationError, RateLimited
 from crisiswatch.replies.approval import ApprovalDecision, apply_decision
+from crisiswatch.replies.drafting import draft_replies
+from flows.approval import PAUSED_RUNS, request_approval
 from tasks.replies import send_approved_replies
 from tests.replies_support import TEMPLATES, FakeSender, Person, brand_config, make_case
 
@@ -50,12 +47,7 @@ def _crisis(db_url: str, case_id: int, timeout_seconds: int):  # type: ignore[no
 def _paused_run(deadline: float):  # type: ignore[no-untyped-def]
     with get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
-            runs = client.read_flow_runs(
-                flow_run_filter=FlowRunFilter(
-                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED])),
-                    name=None,
-                )
-            )
+            runs = client.read_flow_runs(flow_run_filter=PAUSED_RUNS)
             if runs:
                 return runs[0]
             time.sleep(0.3)

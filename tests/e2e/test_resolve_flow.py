@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +17,7 @@ from prefect.client.schemas.filters import (
     ArtifactFilterKey,
     FlowFilter,
     FlowFilterName,
-    FlowRunFilter,
-    FlowRunFilterState,
-    FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import StateType
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
@@ -29,6 +25,7 @@ from crisiswatch.connectors.google_ads.sandbox import GoogleAdsSandbox
 from crisiswatch.db.models import Brand, Case, CaseEvent, PostMortem, Ticket
 from crisiswatch.db.session import session_scope
 from crisiswatch.settings import get_settings
+from flows.approval import PAUSED_RUNS
 from flows.resolve import resolve_crisis
 from tasks.postmortem import artifact_key, write_postmortem
 from tests.integration.postmortem_demo import BRAND_YAML, add_demo_campaigns, load_demo_store, open_demo_case
@@ -134,12 +131,17 @@ def test_resolve_resumes_our_campaigns_closes_tickets_and_finalises_the_postmort
     assert kinds.count("resolved") == 1 and kinds.count("ticket_closed") == len(tickets)
 
 
-def test_resolve_asks_for_resolution_and_lessons_with_a_form(sqlite_url: str, demo_env) -> None:
-    with session_scope(sqlite_url) as s:
+def _open_case(db_url: str, case_id: int, category: str) -> None:
+    """An open crisis case of the brand Cosecha Ya."""
+    with session_scope(db_url) as s:
         brand = Brand(slug="cosechaya", name="Cosecha Ya", handle="CosechaYa")
         s.add(brand)
         s.flush()
-        s.add(Case(id=7001, brand_id=brand.id, level="crisis", category="delivery_logistics"))
+        s.add(Case(id=case_id, brand_id=brand.id, level="crisis", category=category))
+
+
+def test_resolve_asks_for_resolution_and_lessons_with_a_form(sqlite_url: str, demo_env) -> None:
+    _open_case(sqlite_url, 7001, "delivery_logistics")
     results: list[Any] = []
     worker = threading.Thread(target=lambda: results.append(resolve_crisis(7001, form_poll_seconds=1)), daemon=True)
     worker.start()
@@ -150,7 +152,7 @@ def test_resolve_asks_for_resolution_and_lessons_with_a_form(sqlite_url: str, de
         while paused is None and time.monotonic() < deadline:
             runs = client.read_flow_runs(
                 flow_filter=FlowFilter(name=FlowFilterName(any_=["resolve-crisis"])),
-                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PAUSED]))),
+                flow_run_filter=PAUSED_RUNS,
             )
             paused = next((r for r in runs if r.name == "resolve-crisis-case-7001"), None)
             time.sleep(0.3)
@@ -172,11 +174,8 @@ def test_resolve_command_runs_the_flow(sqlite_url: str, demo_env) -> None:
 
     from crisiswatch.cli.main import app
 
+    _open_case(sqlite_url, 7002, "customer_service")
     with session_scope(sqlite_url) as s:
-        brand = Brand(slug="cosechaya", name="Cosecha Ya", handle="CosechaYa")
-        s.add(brand)
-        s.flush()
-        s.add(Case(id=7002, brand_id=brand.id, level="crisis", category="customer_service"))
         s.add(Ticket(case_id=7002, department="legal", backend="jira", idempotency_key="j1", external_key="LEG-7",
                      url="https://jira.example/browse/LEG-7", status="open"))
     args = ["resolve", "7002", "--resolution", "Disculpa pública y reembolso.", "--lessons", "Revisar los textos con legal"]

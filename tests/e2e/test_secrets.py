@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from prefect.client.orchestration import get_client
@@ -27,26 +29,22 @@ def _leaks(where: str, text: str) -> list[str]:
     return [f"{where}: {secret}" for secret in SECRETS if secret in text]
 
 
+def _every(read: Callable[..., list[Any]], page: int = 200) -> Iterator[Any]:
+    """Every record a paged Prefect client read returns, page after page."""
+    offset = 0
+    while batch := read(limit=page, offset=offset):
+        yield from batch
+        offset += len(batch)
+
+
 def _prefect_records() -> dict[str, str]:
     """Every log line, artifact and flow run parameter set this session's Prefect API holds."""
     out: dict[str, str] = {}
     with get_client(sync_client=True) as client:
-        offset = 0
-        while True:
-            logs = client.read_logs(limit=200, offset=offset)
-            if not logs:
-                break
-            for log in logs:
-                out[f"prefect log {log.id}"] = log.message
-            offset += len(logs)
-        offset = 0
-        while True:
-            artifacts = client.read_artifacts(limit=200, offset=offset)
-            if not artifacts:
-                break
-            for a in artifacts:
-                out[f"artifact {a.key or a.id}"] = f"{a.data} {a.description} {a.metadata_}"
-            offset += len(artifacts)
+        for log in _every(client.read_logs):
+            out[f"prefect log {log.id}"] = log.message
+        for a in _every(client.read_artifacts):
+            out[f"artifact {a.key or a.id}"] = f"{a.data} {a.description} {a.metadata_}"
         for run in client.read_flow_runs(limit=200):
             out[f"flow run {run.name} parameters"] = repr(run.parameters) + repr(run.state.message if run.state else "")
     return out
