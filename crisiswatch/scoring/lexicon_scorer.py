@@ -82,11 +82,11 @@ class LexiconScorer:
     def text_score(self, r: Reading, sentiment: Sentiment, sentiment_score: float) -> TextScore:
         """The score of a read text once its sentiment is decided: the category and crisis terms come from the rules."""
         return TextScore(
-            lang=r.lang,
-            sentiment=sentiment,
-            sentiment_score=round(sentiment_score, 4),
-            category=categorise(r.tokens, r.low, sentiment == "negative" or (r.evidence.ask and sentiment == "neutral"), r.category_hits),
-            crisis_terms=find_crisis_terms(r.tokens, r.low, self.crisis_terms, r.crisis_hits),
+            r.lang,
+            sentiment,
+            round(sentiment_score, 4),
+            categorise(r.tokens, r.low, sentiment == "negative" or (r.evidence.ask and sentiment == "neutral"), r.category_hits),
+            find_crisis_terms(r.tokens, r.low, self.crisis_terms, r.crisis_hits),
         )
 
     def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import compress, count
 
 from crisiswatch.scoring.lexicon import Lexicon
 from crisiswatch.scoring.text import strip_accents
@@ -47,10 +48,10 @@ def valence_parts(
     raw is the text as written: its words in capitals weigh more (looked for only when a word carries a valence).
     """
     values = list(map(lex.words.lookup, tokens))
-    hits = [i for i, v in enumerate(values) if v]  # words with a valence (the rest count 0)
+    hits = list(compress(count(), values))  # indexes of the words with a valence (the rest count 0)
     if not hits and not phrase_values:
         return 0.0, 0.0, 0.0
-    sentiments = [v or 0.0 for v in values]  # type: ignore[misc]
+    sentiments = values.copy()  # read only at the hits
     caps = caps_words(raw) if raw and hits else _NONE
     for i in hits:
         v = values[i]
@@ -76,17 +77,18 @@ def valence_parts(
     but_at = -1
     if not _BUT.isdisjoint(tokens):  # the last "but" that is not a lexicon word splits the text
         but_at = max((i for i, t in enumerate(tokens) if t in _BUT and values[i] is None), default=-1)
-    if but_at >= 0:
-        total = 0.5 * sum(sentiments[:but_at]) + 1.5 * sum(sentiments[but_at:])
-    else:
-        total = sum(sentiments)
-    pos = neg = 0.0
+    before = after = pos = neg = 0.0  # valence before and after the "but"
     for i in hits:
         v = sentiments[i]
-        if v > 0:
-            pos += v
-        elif v < 0:
-            neg += v
+        if i < but_at:
+            before += v  # type: ignore[operator]
+        else:
+            after += v  # type: ignore[operator]
+        if v > 0:  # type: ignore[operator]
+            pos += v  # type: ignore[operator]
+        elif v < 0:  # type: ignore[operator]
+            neg += v  # type: ignore[operator]
+    total = 0.5 * before + 1.5 * after if but_at >= 0 else after
     for v in phrase_values:
         total += v
         if v > 0:

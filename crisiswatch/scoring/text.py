@@ -10,6 +10,7 @@ _ACCENTS = tuple(zip("áéíóúüàèìòùâêîôûÁÉÍÓÚÜÀÈÌÒÙ", "
 _URL = re.compile(r"https?://\S+|www\.\S+")
 HANDLE = re.compile(r"@\w+")  # an @handle, as written
 _ELONGATED = re.compile(r"(\w)\1{2,}")
+_TRIPLE = re.compile(r"(.)\1\1")  # any character three times: a quick gate before the \w back-reference scan
 _ENTITY = re.compile(r"&(amp|lt|gt|quot);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"'}
 # words (with an inner apostrophe), hashtags, emoticons, emoji, ! and ?
@@ -54,7 +55,8 @@ def strip_accents(text: str) -> str:
 
 def squeeze(text: str) -> tuple[str, bool]:
     """Shorten letters repeated three times or more to two ("soooo" -> "soo"); True if any were."""
-    if _ELONGATED.search(text) is None:
+    triple = _TRIPLE.search(text)
+    if triple is None or _ELONGATED.search(text, triple.start()) is None:
         return text, False
     return _ELONGATED.sub(r"\1\1", text), True
 
@@ -83,9 +85,10 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
     cues = list(map(_CUES.get, tokens))
     hits = len(cues) - cues.count(None)
     score = sum(filter(None, cues))
-    if _ES_CHARS.search(text):
+    spanish_letters = not text.isascii() and _ES_CHARS.search(text) is not None
+    if spanish_letters:
         score -= 2
         hits += 1
     if hits == 0:
         return "other"
-    return "en" if score > 0 else "es" if score < 0 else ("es" if _ES_CHARS.search(text) else "en")
+    return "en" if score > 0 else "es" if score < 0 else ("es" if spanish_letters else "en")

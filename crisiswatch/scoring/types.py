@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 Sentiment = Literal["negative", "neutral", "positive"]
 Language = Literal["es", "en", "other"]
 
 
-@dataclass(frozen=True, slots=True)
-class TextScore:
-    """What a text scorer reads from the words alone."""
+class TextScore(NamedTuple):
+    """What a text scorer reads from the words alone (a named tuple: built for every text, it must be cheap)."""
 
     lang: Language
     sentiment: Sentiment
