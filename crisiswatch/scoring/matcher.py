@@ -33,6 +33,7 @@ def split_alternatives(pattern: str) -> list[str]:
 
 
 _PLAIN_START = re.compile(r"[a-z0-9 ](?![?*+{])")
+_LETTER_START = re.compile(r"[a-z0-9](?![?*+{])")
 
 
 def _close(pattern: str, start: int) -> int:
@@ -54,15 +55,20 @@ def _close(pattern: str, start: int) -> int:
 
 
 def expand_leading_group(alt: str) -> list[str]:
-    """`(?:a|b)c` -> `ac`, `bc` (recursively), so that every alternative starts with a letter the trie can fold.
-    A group with a quantifier after it, or anything else, is left as it is."""
+    """`(?:a|b)c` -> `ac`, `bc` and `(?:a|b)?c` -> `ac`, `bc`, `c` (recursively), and a leading `\b` before a letter
+    dropped (the gate's own look-behind already asks for it), so that every alternative starts with a letter the trie
+    can fold. A group with another quantifier after it, or anything else, is left as it is."""
+    if alt.startswith("\\b") and _LETTER_START.match(alt, 2):
+        return expand_leading_group(alt[2:])
     if not alt.startswith("(?:"):
         return [alt]
     end = _close(alt, 0)
-    if end < 0 or alt[end + 1 : end + 2] in ("?", "*", "+", "{"):
+    quantifier = alt[end + 1 : end + 2]
+    if end < 0 or quantifier in ("*", "+", "{"):
         return [alt]
-    rest = alt[end + 1 :]
-    return [x for inner in split_alternatives(alt[3:end]) for x in expand_leading_group(inner + rest)]
+    rest = alt[end + 2 :] if quantifier == "?" else alt[end + 1 :]
+    out = [x for inner in split_alternatives(alt[3:end]) for x in expand_leading_group(inner + rest)]
+    return out + expand_leading_group(rest) if quantifier == "?" else out
 
 
 def _factor(alts: list[str]) -> str:
