@@ -52,7 +52,11 @@ def valence_parts(
     if not hits and not phrase_values:
         return 0.0, 0.0, 0.0
     sentiments = values.copy()  # read only at the hits
-    caps = caps_words(raw) if raw and hits else _NONE
+    caps = _NONE
+    if raw and hits:  # the capitals are read only when a valence word is written in them somewhere in the text
+        plain = strip_accents(raw)
+        if any(tokens[i].upper() in plain for i in hits):
+            caps = caps_words(raw)
     for i in hits:
         v = values[i]
         if v == NEGATOR_CUE:

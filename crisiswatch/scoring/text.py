@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 from crisiswatch.scoring.types import Language
 
@@ -65,6 +66,8 @@ _SKIP_HINTS = frozenset(("und", "zxx", "qme", "qht", "qam", "qct", "qst"))
 _CUES = {**dict.fromkeys(_EN_CUES, 1), **dict.fromkeys((strip_accents(w) for w in _ES_CUES), -1)}
 for _w in _EN_CUES & _ES_CUES:
     _CUES[_w] = 0
+_CUE_WORDS = frozenset(_CUES)
+_NO_CUE = repeat(0)  # endless: map(_CUES.get, tokens, _NO_CUE) reads a missing word as 0
 
 
 def language_from_hint(hint: str | None) -> Language | None:
@@ -82,13 +85,8 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
         return known
     if tokens is None:
         tokens = TOKEN.findall(strip_accents(_URL.sub(" ", text).lower()))
-    cues = list(map(_CUES.get, tokens))
-    hits = len(cues) - cues.count(None)
-    score = sum(filter(None, cues))
     spanish_letters = not text.isascii() and _ES_CHARS.search(text) is not None
-    if spanish_letters:
-        score -= 2
-        hits += 1
-    if hits == 0:
+    if not spanish_letters and _CUE_WORDS.isdisjoint(tokens):
         return "other"
+    score = sum(map(_CUES.get, tokens, _NO_CUE)) - (2 if spanish_letters else 0)
     return "en" if score > 0 else "es" if score < 0 else ("es" if spanish_letters else "en")
