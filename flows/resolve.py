@@ -37,7 +37,7 @@ def close_case_task(db_url: str, case_id: int, resolution: str, lessons: str, no
 
 @task(name="settle-tickets", cache_policy=NO_CACHE)
 def settle_tickets_task(db_url: str, case_id: int, now: datetime | None = None) -> dict[str, Any]:
-    return settle_tickets(db_url, case_id, note="case resolved", now=now).to_dict()
+    return settle_tickets(db_url, case_id, now=now).to_dict()
 
 
 @flow(name="resolve-crisis", flow_run_name="resolve-crisis-case-{case_id}")

@@ -28,13 +28,14 @@ _DAMPED = {"negative_volume", "negative_authors", "velocity", "volume", "negativ
 
 @dataclass(frozen=True, slots=True)
 class Factor:
-    """One reason for the risk: its measured value, the points it adds, in plain words, with its mentions."""
+    """One reason for the risk: its measured value, the points it adds, in plain words (`facts`: their figures), with its mentions."""
 
     name: str
     value: float
     contribution: float
     explanation: str
     mention_ids: tuple[int, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,11 +44,13 @@ class Factor:
             "contribution": round(self.contribution, 2),
             "explanation": self.explanation,
             "mention_ids": list(self.mention_ids),
+            "facts": dict(self.facts),
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Factor:
-        return cls(d["name"], d["value"], d["contribution"], d["explanation"], tuple(d.get("mention_ids", ())))
+        return cls(d["name"], d["value"], d["contribution"], d["explanation"], tuple(d.get("mention_ids", ())),
+                   dict(d.get("facts") or {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ class Assessment:
     velocity: float
     expected: Expected
     extra: dict[str, Any] = field(default_factory=dict)
+    evidence_facts: dict[str, Any] = field(default_factory=dict)  # the evidence note's code and figures
 
     def top(self, n: int = 3) -> tuple[Factor, ...]:
         return tuple(f for f in self.factors if f.contribution > 0)[:n]
@@ -81,19 +85,21 @@ def velocity(w: WindowStats, previous: Sequence[WindowStats], expected: Expected
     return w.capped_negative / max(mean, expected.negative)
 
 
-def evidence(w: WindowStats, t: Thresholds) -> tuple[bool, str]:
-    """The minimum-evidence rule: enough negatives, from enough people, not one voice."""
+def evidence(w: WindowStats, t: Thresholds) -> tuple[bool, str, dict[str, Any]]:
+    """The minimum-evidence rule: enough negatives, from enough people, not one voice (met, note, the note's facts)."""
     if w.negative < t.min_negative_mentions:
-        return False, f"only {w.negative} negative mentions (a crisis needs at least {t.min_negative_mentions})"
+        facts = {"code": "too_few", "negative": w.negative, "min": t.min_negative_mentions}
+        return False, f"only {w.negative} negative mentions (a crisis needs at least {t.min_negative_mentions})", facts
     if w.top_author_negative_share > MAX_AUTHOR_SHARE:
-        return False, (
-            f"one author wrote {w.top_author_negative_share:.0%} of the negatives: one voice, not a crisis"
-        )
+        facts = {"code": "one_voice", "share": round(w.top_author_negative_share, 4)}
+        return False, f"one author wrote {w.top_author_negative_share:.0%} of the negatives: one voice, not a crisis", facts
     if w.unique_negative_authors < t.min_unique_authors:
+        facts = {"code": "few_authors", "authors": w.unique_negative_authors, "min": t.min_unique_authors}
         return False, (
             f"the negatives come from only {w.unique_negative_authors} people (a crisis needs at least {t.min_unique_authors})"
-        )
-    return True, f"{w.negative} negative mentions from {w.unique_negative_authors} people"
+        ), facts
+    facts = {"code": "met", "negative": w.negative, "authors": w.unique_negative_authors}
+    return True, f"{w.negative} negative mentions from {w.unique_negative_authors} people", facts
 
 
 def assess(w: WindowStats, expected: Expected, previous: Sequence[WindowStats], t: Thresholds) -> Assessment:
@@ -118,29 +124,37 @@ def assess(w: WindowStats, expected: Expected, previous: Sequence[WindowStats], 
     # the negative-volume factors fade out as the share falls under half the usual
     share_damp = _ramp(share / base_share, 0.4, 0.8) if base_share > 0 else 1.0
 
-    def f(name: str, value: float, strength: float, words: str, ids_key: str) -> Factor:
+    def f(name: str, value: float, strength: float, words: str, ids_key: str, **facts: Any) -> Factor:
         if name in _DAMPED:
             strength *= share_damp
-        return Factor(name, value, WEIGHTS[name] * strength, words, tuple(ev.get(ids_key, ())))
+        facts = {k: round(v, 4) if isinstance(v, float) else v for k, v in facts.items()}
+        return Factor(name, value, WEIGHTS[name] * strength, words, tuple(ev.get(ids_key, ())), facts)
 
+    terms = sorted(w.crisis_terms)[:5]
     factors = [
         f("negative_volume", neg_ratio, _ramp(neg_ratio, NOISE_RATIO, m),
-          f"{w.negative} negative mentions, {neg_ratio:.1f}x the usual {expected.negative:.1f} for this hour", "negative"),
+          f"{w.negative} negative mentions, {neg_ratio:.1f}x the usual {expected.negative:.1f} for this hour", "negative",
+          negative=w.negative, ratio=neg_ratio, usual=expected.negative),
         f("negative_authors", authors_ratio, _ramp(authors_ratio, NOISE_RATIO, m),
-          f"{w.unique_negative_authors} different people complaining, {authors_ratio:.1f}x the usual", "negative"),
+          f"{w.unique_negative_authors} different people complaining, {authors_ratio:.1f}x the usual", "negative",
+          authors=w.unique_negative_authors, ratio=authors_ratio),
         f("negative_share", share, _ramp(share_excess, 0.1, 0.5) * share_weight,
-          f"{share:.0%} of mentions are negative (usually {base_share:.0%})", "negative"),
+          f"{share:.0%} of mentions are negative (usually {base_share:.0%})", "negative", share=share, usual=base_share),
         f("velocity", vel, _ramp(vel, NOISE_RATIO, m),
-          f"negative mentions grew {vel:.1f}x over the previous {VELOCITY_WINDOWS} windows", "negative"),
+          f"negative mentions grew {vel:.1f}x over the previous {VELOCITY_WINDOWS} windows", "negative",
+          ratio=vel, windows=VELOCITY_WINDOWS),
         f("volume", neg_vol_ratio, _ramp(neg_vol_ratio, NOISE_RATIO, m),
-          f"{w.volume} mentions, {vol_ratio:.1f}x the usual {expected.volume:.1f}, negatives growing with them", "volume"),
+          f"{w.volume} mentions, {vol_ratio:.1f}x the usual {expected.volume:.1f}, negatives growing with them", "volume",
+          volume=w.volume, ratio=vol_ratio, usual=expected.volume),
         f("negative_reach", reach_ratio, _ramp(reach_ratio, NOISE_RATIO, 2 * m) * _ramp(neg_ratio, NOISE_RATIO, m),
-          f"the complaining authors reach {w.negative_reach:,.0f} people, {reach_ratio:.1f}x the usual", "negative"),
+          f"the complaining authors reach {w.negative_reach:,.0f} people, {reach_ratio:.1f}x the usual", "negative",
+          reach=w.negative_reach, ratio=reach_ratio),
         f("crisis_terms", float(w.crisis_term_mentions), terms_strength,
-          f"{w.crisis_term_mentions} mentions use crisis terms ({', '.join(sorted(w.crisis_terms)[:5]) or 'none'})", "crisis_terms"),
+          f"{w.crisis_term_mentions} mentions use crisis terms ({', '.join(terms) or 'none'})", "crisis_terms",
+          mentions=w.crisis_term_mentions, terms=terms),
     ]
     factors.sort(key=lambda x: (-x.contribution, x.name))
     uncapped = min(100.0, sum(x.contribution for x in factors))
-    met, note = evidence(w, t)
+    met, note, evidence_facts = evidence(w, t)
     risk = uncapped if met else min(uncapped, max(0.0, t.crisis - 1.0))
-    return Assessment(round(risk, 2), tuple(factors), met, note, round(uncapped, 2), vel, expected)
+    return Assessment(round(risk, 2), tuple(factors), met, note, round(uncapped, 2), vel, expected, evidence_facts=evidence_facts)

@@ -209,8 +209,11 @@ def _case_factors(step: DetectionStep) -> dict[str, Any]:
         "top": [f.to_dict() for f in top],
         "mention_ids": ids,
         "evidence": step.assessment.evidence_note,
+        "evidence_facts": step.assessment.evidence_facts,
         "explanation": step.change.explanation if step.change else "; ".join(f.explanation for f in top),
         "negative_categories": step.window.negative_categories,
+        "level": step.level,
+        "change": {"from_level": step.change.from_level, "to_level": step.change.to_level} if step.change else None,
     }
 
 

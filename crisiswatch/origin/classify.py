@@ -16,8 +16,9 @@ In order of precedence:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from crisiswatch.origin.model import OwnPost, Post
 from crisiswatch.origin.patient_zero import key_author
@@ -40,6 +41,7 @@ class Hearing:
     reason: str
     first_mention_at: datetime | None = None
     answered_at: datetime | None = None
+    facts: dict[str, Any] = field(default_factory=dict, hash=False)  # `reason` as a code and its figures
 
 
 def _answers(own: OwnPost, author_x_id: int, post_ids: set[int]) -> bool:
@@ -62,7 +64,7 @@ def hearing(
     """Did the author mention the brand before the spike and go unanswered for the configured time?"""
     theirs = sorted((p for p in posts if p.author_x_id == author_x_id and p.created_at < spike_at), key=lambda p: p.created_at)
     if not theirs:
-        return Hearing(False, "did not mention the brand before the spike")
+        return Hearing(False, "did not mention the brand before the spike", facts={"code": "no_earlier_mention"})
     first = theirs[0].created_at
     deadline = first + unanswered_after
     window = [p for p in theirs if p.created_at <= deadline]
@@ -74,15 +76,18 @@ def hearing(
     hours = unanswered_after.total_seconds() / 3600
     if answers:
         took = (answers[0].created_at - first).total_seconds() / 3600
-        return Hearing(False, f"the brand answered {took:.1f} h after their first mention", first, answers[0].created_at)
+        return Hearing(False, f"the brand answered {took:.1f} h after their first mention", first, answers[0].created_at,
+                       facts={"code": "answered", "took_hours": round(took, 1)})
     if now < deadline:
         left = (deadline - now).total_seconds() / 3600
-        return Hearing(False, f"not answered yet, {left:.1f} h left of the configured {hours:g} h", first)
+        return Hearing(False, f"not answered yet, {left:.1f} h left of the configured {hours:g} h", first,
+                       facts={"code": "waiting", "left_hours": round(left, 1), "hours": hours})
     return Hearing(
         True,
         f"mentioned the brand {len(theirs)} time(s) before the spike, first at {first:%Y-%m-%d %H:%M} UTC, "
         f"and got no reply from the brand within {hours:g} h",
         first,
+        facts={"code": "unheard", "mentions": len(theirs), "first_at": first.isoformat(), "hours": hours},
     )
 
 
@@ -115,7 +120,7 @@ def classify_threads(
     for t in threads:
         hear = None
         if not t.root_is_brand:
-            author, _ = key_author(t)
+            author = key_author(t)[0]
             if author is not None:
                 hear = hearing(author, by_author.get(author, []), own_posts, spike_at, unanswered_after, now)
                 hearings[t.index] = hear

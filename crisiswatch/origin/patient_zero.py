@@ -10,8 +10,9 @@ replies to most.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from crisiswatch.origin.model import OwnPost, Post
 from crisiswatch.origin.threads import Thread, _parent
@@ -28,6 +29,7 @@ class PatientZero:
     is_brand_post: bool = False
     mention_id: int | None = None
     why: str = ""
+    why_facts: tuple[dict[str, Any], ...] = field(default=(), hash=False)  # `why` as coded facts, one per sentence
 
     @property
     def url(self) -> str:
@@ -60,12 +62,19 @@ def driving_thread(threads: list[Thread], spike_at: datetime, window: timedelta 
     return max(threads, key=lambda t: (spike_growth(t, spike_at, window), len(t.negatives), t.size, -t.first_at.timestamp()))
 
 
-def key_author(thread: Thread) -> tuple[int | None, str]:
-    """The author the thread spreads from, and how we know (for a thread not rooted at the brand)."""
+KEY_AUTHOR_HOW = {
+    "root": "wrote the post the thread is rooted at",
+    "most_spread": "is retweeted, quoted or replied to most in the thread ({times} times)",
+    "earliest": "wrote its earliest post",
+}
+
+
+def key_author(thread: Thread) -> tuple[int | None, str, int]:
+    """The author the thread spreads from, how we know (a KEY_AUTHOR_HOW code) and how often they were spread."""
     by_id = {p.x_id: p for p in thread.posts}
     if thread.root_in_case:
         root = by_id[thread.root_id]
-        return root.author_x_id, "wrote the post the thread is rooted at"
+        return root.author_x_id, "root", 0
     spread: Counter[int] = Counter()
     for p in thread.posts:
         parent = _parent(p)
@@ -75,17 +84,21 @@ def key_author(thread: Thread) -> tuple[int | None, str]:
                 spread[author] += 1
     if spread:
         author, n = max(spread.items(), key=lambda kv: (kv[1], -min(p.created_at.timestamp() for p in thread.posts if p.author_x_id == kv[0])))
-        return author, f"is retweeted, quoted or replied to most in the thread ({n} times)"
-    return thread.posts[0].author_x_id, "wrote its earliest post"
+        return author, "most_spread", n
+    return thread.posts[0].author_x_id, "earliest", 0
 
 
-def _spread_summary(thread: Thread) -> str:
+def spread_counts(thread: Thread) -> dict[str, int]:
+    """How many of the thread's posts are 'retweets', 'quotes', 'replies' or 'other' posts, most common first."""
     kinds: Counter[str] = Counter()
     for p in thread.posts:
         kind = next((k for k in ("retweeted", "quoted", "replied_to") if p.refs(k)), None)
-        kinds[{"retweeted": "retweets", "quoted": "quotes", "replied_to": "replies"}.get(kind or "", "other posts")] += 1
-    parts = [f"{n} {k}" for k, n in kinds.most_common() if n]
-    return ", ".join(parts)
+        kinds[{"retweeted": "retweets", "quoted": "quotes", "replied_to": "replies"}.get(kind or "", "other")] += 1
+    return {k: n for k, n in kinds.most_common() if n}
+
+
+def _spread_summary(spread: dict[str, int]) -> str:
+    return ", ".join(f"{n} {'other posts' if k == 'other' else k}" for k, n in spread.items())
 
 
 def _stamp(t: datetime) -> str:
@@ -100,6 +113,7 @@ def thread_origin(thread: Thread, own_posts: dict[int, OwnPost], brand_handle: s
             x_id=own.x_id, username=brand_handle, text=own.text, created_at=own.created_at,
             thread_index=thread.index, is_brand_post=True,
             why=f"the brand's own post of {_stamp(own.created_at)}, which the thread replies to and quotes",
+            why_facts=({"code": "brand_post", "posted_at": own.created_at.isoformat()},),
         )
     if thread.root_in_case:
         post: Post = next(p for p in thread.posts if p.x_id == thread.root_id)
@@ -108,13 +122,18 @@ def thread_origin(thread: Thread, own_posts: dict[int, OwnPost], brand_handle: s
             thread_index=thread.index, author_x_id=post.author_x_id, mention_id=post.mention_id,
             why=f"@{post.username or post.author_x_id}'s post of {_stamp(post.created_at)} is the root the thread's "
             "retweets, quotes and replies trace back to",
+            why_facts=({"code": "root_post", "author": post.username or str(post.author_x_id),
+                        "posted_at": post.created_at.isoformat()},),
         )
-    author, how = key_author(thread)
+    author, how, times = key_author(thread)
     post = next((p for p in thread.posts if p.author_x_id == author), thread.posts[0])
     return PatientZero(
         x_id=post.x_id, username=post.username, text=post.text, created_at=post.created_at,
         thread_index=thread.index, author_x_id=post.author_x_id, mention_id=post.mention_id,
-        why=f"@{post.username or post.author_x_id} {how}; this is their earliest post in it ({_stamp(post.created_at)})",
+        why=f"@{post.username or post.author_x_id} {KEY_AUTHOR_HOW[how].format(times=times)}; "
+        f"this is their earliest post in it ({_stamp(post.created_at)})",
+        why_facts=({"code": how, "author": post.username or str(post.author_x_id), "times": times,
+                    "posted_at": post.created_at.isoformat()},),
     )
 
 
@@ -132,9 +151,12 @@ def find_patient_zero(
     pz = thread_origin(thread, own_posts, brand_handle)
     growth = spike_growth(thread, spike_at, window)
     hours = window.total_seconds() / 3600
+    spread = spread_counts(thread)
     why = (
         f"{pz.why}. Its thread grew most around the first signal at {_stamp(spike_at)} "
         f"({growth:+d} negative mentions in the {hours:g} h after it against the {hours:g} h before); "
-        f"{thread.size} mentions by {len(thread.authors)} people belong to it ({_spread_summary(thread)})."
+        f"{thread.size} mentions by {len(thread.authors)} people belong to it ({_spread_summary(spread)})."
     )
-    return replace(pz, why=why)
+    grew = {"code": "grew", "spike_at": spike_at.isoformat(), "growth": growth, "hours": hours, "size": thread.size,
+            "authors": len(thread.authors), "spread": spread}
+    return replace(pz, why=why, why_facts=(*pz.why_facts, grew))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from crisiswatch.origin.classify import Hearing, classify_threads
 from crisiswatch.origin.complainants import ComplainantCase, complainants
@@ -30,6 +31,7 @@ class OriginReport:
     complainants: list[ComplainantCase]
     hearings: dict[int, Hearing] = field(default_factory=dict)
     window: timedelta = timedelta(hours=3)
+    why_facts: list[dict[str, Any]] = field(default_factory=list)  # `explanation` as coded facts, one per sentence
 
     @property
     def patient_zero_thread(self) -> Thread | None:
@@ -74,6 +76,7 @@ class OriginReport:
             "type": self.origin_type,
             "patient_zero": self.patient_zero.as_dict() if self.patient_zero else None,
             "explanation": self.explanation,
+            "why": self.why_facts,
             "spike_at": self.spike_at.isoformat(),
             "thread_count": len(self.threads),
             "threads": [self.thread_summary(t) for t in self.listed_threads()],
@@ -146,15 +149,19 @@ def analyse(
     pz = find_patient_zero(threads, own, spike_at, brand_handle, window)
     origin_type = "other"
     explanation = "no mentions around the first signal"
+    why_facts: list[dict[str, Any]] = [{"code": "no_mentions"}]
     thread = None
     if pz is not None:
         thread = next(t for t in threads if t.index == pz.thread_index)
         origin_type = thread.type
         hear = hearings.get(thread.index)
         explanation = pz.why
+        why_facts = list(pz.why_facts)
         if hear is not None:
             explanation += f" The author {hear.reason}."
+            why_facts.append(hear.facts)
         explanation += f" Origin type: {origin_type}."
+        why_facts.append({"code": "type", "type": origin_type})
     members = case_posts(threads, spike_at - window, thread)
     return OriginReport(
         case_id=case_id,
@@ -167,4 +174,5 @@ def analyse(
         complainants=complainants(members, brand_user_id=brand_user_id, brand_handle=brand_handle, languages=languages),
         hearings=hearings,
         window=window,
+        why_facts=why_facts,
     )

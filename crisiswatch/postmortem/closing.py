@@ -94,7 +94,7 @@ def settle_tickets(db_url: str, case_id: int, *, note: str = "", now: datetime |
         if t.status == "closed":
             out.already_closed.append(t.id)
         elif t.backend in CLOSED_HERE:
-            close_ticket(db_url, t.id, note=note or "case resolved", now=now)
+            close_ticket(db_url, t.id, note=note, now=now, case_resolved=True)
             out.closed.append(t.id)
         elif t.status == "open":
             where = t.url or f"{t.backend} {t.external_key}"
@@ -104,7 +104,8 @@ def settle_tickets(db_url: str, case_id: int, *, note: str = "", now: datetime |
                     s.add(CaseEvent(case_id=case_id, at=now, kind=CLOSE_ELSEWHERE,
                                     message=f"{t.department}: close {t.backend} ticket {t.external_key} there: {where}, "
                                             f"then `crisiswatch tickets close {t.id}`",
-                                    data={"ticket_id": t.id, "backend": t.backend, "external_key": t.external_key, "url": t.url}))
+                                    data={"ticket_id": t.id, "department": t.department, "backend": t.backend,
+                                          "external_key": t.external_key, "url": t.url}))
         else:
             out.left[t.id] = f"{t.backend} ticket {t.status}: never opened there, nothing to close"
     return out

@@ -1,7 +1,8 @@
 """What a post-mortem says, read from the store: the case, its timeline, windows, actions, follow-ups.
 
 Everything people wrote (posts, names, event messages, notes) is escaped here with
-crisiswatch.postmortem.escape before it reaches the template, which prints values as they are.
+crisiswatch.postmortem.escape (the facts of events and reasons through crisiswatch.postmortem.phrases)
+before it reaches the template, which prints values as they are.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from crisiswatch.errors import RejectedInput
 from crisiswatch.postmortem.casebook import SimilarCase
 from crisiswatch.postmortem.chart import ChartMark, ChartPoint
 from crisiswatch.postmortem.escape import inline, key, lines, link
+from crisiswatch.postmortem.formats import duration, percent, when
+from crisiswatch.postmortem.phrases import event_phrase, origin_phrases
 from crisiswatch.tickets.content import format_number
 
 LEAD = timedelta(hours=6)  # the chart starts this long before the first signal
@@ -70,28 +73,6 @@ def load_case(db_url: str, case_id: int, now: datetime) -> CaseData:
     return CaseData(case, brand, events, windows, ads, tickets, drafts, now)
 
 
-def when(value: datetime | str | None) -> str:
-    """'2026-03-06 15:45 UTC' (empty for none)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return f"{value:%Y-%m-%d %H:%M} UTC"
-
-
-def duration(delta: timedelta | None) -> str:
-    """'2 d 3 h', '1 h 05 min', '12 min' (the same in Spanish and English)."""
-    if delta is None:
-        return ""
-    minutes = int(round(delta.total_seconds() / 60))
-    sign, minutes = ("-" if minutes < 0 else ""), abs(minutes)
-    d, rem = divmod(minutes, 1440)
-    h, m = divmod(rem, 60)
-    if d:
-        return f"{sign}{d} d {h} h"
-    return f"{sign}{h} h {m:02d} min" if h else f"{sign}{m} min"
-
-
 def chart_points(data: CaseData) -> list[ChartPoint]:
     return [ChartPoint(w.start, w.end, w.volume, w.negative, w.risk) for w in data.windows]
 
@@ -112,23 +93,25 @@ def first_response(data: CaseData) -> tuple[datetime | None, str]:
     return min(found, key=lambda f: f[0]) if found else (None, "")
 
 
-def _timeline(events: list[CaseEvent]) -> list[dict[str, Any]]:
-    """Each event, runs of detector 'updated' events folded into one line."""
+def _timeline(events: list[CaseEvent], lang: str) -> list[dict[str, Any]]:
+    """Each event, its detail's facts said in `lang` where it has them; runs of detector 'updated' events folded into one line."""
     out: list[dict[str, Any]] = []
     for e in events:
         if e.kind == "updated" and out and out[-1]["kind"] == "updated":
             out[-1]["repeats"] += 1
             out[-1]["until"] = when(e.at)
             continue
-        out.append({"at": when(e.at), "kind": key(e.kind), "message": inline(e.message, 300), "repeats": 0, "until": ""})
+        out.append({"at": when(e.at), "kind": key(e.kind), "phrase": event_phrase(e.kind, e.data, lang),
+                    "message": inline(e.message, 300), "repeats": 0, "until": ""})
     return out
 
 
-def _origin(origin: dict[str, Any]) -> dict[str, Any]:
+def _origin(origin: dict[str, Any], lang: str) -> dict[str, Any]:
     pz = origin.get("patient_zero") or None
     return {
         "type": key(origin.get("type")),
         "explanation": inline(origin.get("explanation") or ""),
+        "why": origin_phrases(origin.get("why"), lang),
         "spike_at": when(origin.get("spike_at")),
         "thread_count": int(origin.get("thread_count") or 0),
         "complainants": int(origin.get("complainants") or 0),
@@ -141,7 +124,7 @@ def _origin(origin: dict[str, Any]) -> dict[str, Any]:
         },
         "threads": [
             {"type": key(t.get("type")), "size": int(t.get("size") or 0), "authors": int(t.get("authors") or 0),
-             "negative_share": f"{100 * float(t.get('negative_share') or 0):.0f} %", "first_at": when(t.get("first_at")),
+             "negative_share": percent(t.get("negative_share")), "first_at": when(t.get("first_at")),
              "root": link(str(t.get("root")), f"https://x.com/i/web/status/{t.get('root')}") if t.get("root") else "",
              "brand_post": bool(t.get("root_is_brand_post"))}
             for t in (origin.get("threads") or [])[:5]
@@ -156,7 +139,7 @@ def _magnitude(m: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "mentions": format_number(m.get("mentions") or 0, lang),
         "negative": format_number(m.get("negative") or 0, lang),
-        "negative_share": f"{100 * float(m.get('negative_share') or 0):.0f} %",
+        "negative_share": percent(m.get("negative_share")),
         "unique_authors": format_number(m.get("unique_authors") or 0, lang),
         "potential_reach": format_number(m.get("potential_reach") or 0, lang),
         "peak_velocity": format_number(m.get("peak_velocity") or 0, lang),
@@ -266,6 +249,7 @@ def template_context(data: CaseData, brand: BrandConfig, *, lang: str, chart_fil
             "first_signal_at": when(c.first_signal_at), "declared_at": when(c.declared_at), "resolved_at": when(c.resolved_at),
             "resolution": lines(c.resolution), "lessons": lines(c.lessons),
             "explanation": inline((c.factors or {}).get("explanation") or "", 400),
+            "why": event_phrase("declared", c.factors, lang),
         },
         "times": {
             "to_detect": duration(c.declared_at - c.first_signal_at) if c.first_signal_at else "",
@@ -273,8 +257,8 @@ def template_context(data: CaseData, brand: BrandConfig, *, lang: str, chart_fil
             "first_response_at": when(first_at), "first_response_kind": key(first_kind),
             "open_for": duration((c.resolved_at or data.now) - c.declared_at),
         },
-        "timeline": _timeline(data.events),
-        "origin": _origin(c.origin or {}),
+        "timeline": _timeline(data.events, lang),
+        "origin": _origin(c.origin or {}, lang),
         "magnitude": _magnitude(c.magnitude or {}, lang),
         "chart": {"file": chart_file, "alt": inline(chart_alt), "windows": len(data.windows),
                   "from": when(data.windows[0].start if data.windows else data.chart_start),

@@ -57,6 +57,7 @@ class SendReport(BaseModel):
     waiting: list[int] = Field(default_factory=list, description="public drafts waiting for approval after a closed DM")
     rate_limited_until: float | None = None
     stopped: str = ""
+    stop: str = Field("", description="why the batch stopped, as a code: rate_limited | credentials | transient")
 
 
 def _now() -> datetime:
@@ -127,16 +128,16 @@ def _send_one(db_url: str, sender: ReplySender, d: ReplyDraft, user_id: int, twe
     except RateLimited as exc:
         _set(db_url, d.id, ("sending",), status="approved")
         report.rate_limited_until = exc.reset_at
-        report.stopped = f"rate limited until {datetime.fromtimestamp(exc.reset_at, timezone.utc).isoformat()}"
+        report.stop, report.stopped = "rate_limited", f"rate limited until {datetime.fromtimestamp(exc.reset_at, timezone.utc).isoformat()}"
         raise
     except AuthenticationError as exc:
         _set(db_url, d.id, ("sending",), status="approved", error=str(exc))
-        report.stopped = f"credentials refused: {exc}"
+        report.stop, report.stopped = "credentials", f"credentials refused: {exc}"
         raise
     except TransientError as exc:
         _set(db_url, d.id, ("sending",), status="uncertain", error=f"{exc}; may or may not have reached X: check before approving again")
         report.uncertain.append(d.id)
-        report.stopped = f"transient error: {exc}"
+        report.stop, report.stopped = "transient", f"transient error: {exc}"
         raise
     except CrisiswatchError as exc:
         _set(db_url, d.id, ("sending",), status="failed", error=str(exc))

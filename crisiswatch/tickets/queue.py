@@ -35,7 +35,7 @@ def get_ticket(db_url: str, ticket_id: int) -> Ticket:
         return t
 
 
-def close_ticket(db_url: str, ticket_id: int, *, note: str = "", now: datetime | None = None) -> Ticket:
+def close_ticket(db_url: str, ticket_id: int, *, note: str = "", now: datetime | None = None, case_resolved: bool = False) -> Ticket:
     """Mark a ticket closed in the store and add a ticket_closed CaseEvent (the external ticket is closed there)."""
     now = now or clock.now()
     with session_scope(db_url) as s:
@@ -46,11 +46,13 @@ def close_ticket(db_url: str, ticket_id: int, *, note: str = "", now: datetime |
             raise RejectedInput(f"ticket {ticket_id} is already closed (at {t.closed_at:%Y-%m-%d %H:%M} UTC)" if t.closed_at else f"ticket {ticket_id} is already closed")
         previous = t.status
         t.status, t.closed_at = "closed", now
+        why = note or ("case resolved" if case_resolved else "")
         s.add(
             CaseEvent(
                 case_id=t.case_id, at=now, kind="ticket_closed",
-                message=f"{t.department}: ticket {t.external_key or t.id} closed" + (f": {note}" if note else ""),
-                data={"ticket_id": t.id, "department": t.department, "backend": t.backend, "previous_status": previous, "note": note},
+                message=f"{t.department}: ticket {t.external_key or t.id} closed" + (f": {why}" if why else ""),
+                data={"ticket_id": t.id, "department": t.department, "backend": t.backend, "external_key": t.external_key,
+                      "previous_status": previous, "note": note, "case_resolved": case_resolved},
             )
         )
         return t

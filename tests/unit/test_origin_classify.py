@@ -30,6 +30,7 @@ def test_a_customer_nobody_answered_is_unheard() -> None:
     assert types(customer_thread())[1] == "unheard_customer"
     h = hearing(10, customer_thread(), [], T0, DAY, at(6))
     assert h.unheard and "no reply from the brand within 24 h" in h.reason and h.first_mention_at == at(-30)
+    assert h.facts == {"code": "unheard", "mentions": 1, "first_at": at(-30).isoformat(), "hours": 24.0}
 
 
 @pytest.mark.parametrize(
@@ -60,6 +61,7 @@ def test_before_the_configured_time_runs_out_they_are_not_unheard_yet() -> None:
     posts = [post(1, 10, -3, "@acme my order never arrived")] + [post(100 + i, 200 + i, 0.1 * i, quote=1) for i in range(5)]
     h = hearing(10, posts, [], T0, DAY, at(1))
     assert not h.unheard and "not answered yet" in h.reason
+    assert h.facts["code"] == "waiting" and h.facts["hours"] == 24.0
 
 
 def test_an_author_whose_first_post_is_the_spike_is_not_unheard() -> None:

@@ -35,6 +35,8 @@ def test_patient_zero_is_the_earliest_post_of_the_author_the_thread_spreads_from
     assert pz is not None and pz.x_id == 1 and pz.username == "user10" and not pz.is_brand_post
     assert pz.url == "https://x.com/user10/status/1"
     assert "user10" in pz.why and "+16 negative mentions" in pz.why  # 17 after, 1 (post 2) before
+    assert [f["code"] for f in pz.why_facts] == ["root_post", "grew"] and pz.why_facts[1]["growth"] == 16
+    assert pz.why_facts[1]["spread"] == {"quotes": 12, "retweets": 5, "other": 1, "replies": 1} and "(12 quotes, 5 retweets, 1 other posts" in pz.why
 
 
 def test_root_outside_the_case_falls_back_to_the_most_quoted_author() -> None:
@@ -46,6 +48,7 @@ def test_root_outside_the_case_falls_back_to_the_most_quoted_author() -> None:
     pz = find_patient_zero(threads, {}, T0, "acme")
     assert pz is not None and pz.username == "user11" and pz.x_id == 2
     assert "retweeted, quoted or replied to most" in pz.why
+    assert pz.why_facts[0]["code"] == "most_spread" and f"({pz.why_facts[0]['times']} times)" in pz.why
 
 
 def test_a_thread_rooted_at_the_brand_names_the_brand_post() -> None:
@@ -54,6 +57,7 @@ def test_a_thread_rooted_at_the_brand_names_the_brand_post() -> None:
     threads = group_threads(posts, [campaign])
     pz = find_patient_zero(threads, {500: campaign}, T0, "acme")
     assert pz is not None and pz.is_brand_post and pz.x_id == 500 and pz.url == "https://x.com/acme/status/500"
+    assert pz.why_facts[0] == {"code": "brand_post", "posted_at": campaign.created_at.isoformat()}
 
 
 def test_no_mentions_no_patient_zero() -> None:
@@ -70,3 +74,4 @@ def test_a_root_in_the_case_is_patient_zero_even_when_its_author_posted_earlier_
     threads = group_threads(posts)
     pz = find_patient_zero(threads, {}, T0, "acme")
     assert pz is not None and pz.x_id == 2 and "is the root" in pz.why
+    assert pz.why_facts[0]["code"] == "root_post" and pz.why_facts[0]["author"] == pz.username

@@ -52,6 +52,7 @@ def test_one_troll_with_200_angry_posts_is_not_a_crisis() -> None:
     [w] = aggregate(_calm() + troll, 15)
     a = assess(w, E, [], T)
     assert not a.evidence_met and "one author" in a.evidence_note
+    assert a.evidence_facts["code"] == "one_voice" and a.evidence_facts["share"] > 0.5
     assert a.risk < T.crisis
     assert a.uncapped_risk < T.watch  # each author counts at most three times toward the volume factors
 
@@ -69,6 +70,7 @@ def test_minimum_evidence_caps_the_risk_below_crisis() -> None:
     a = assess(w, Expected(4.0, 1.0, 100.0, 20, True), [], T)
     assert a.uncapped_risk >= T.crisis and not a.evidence_met
     assert a.risk < T.crisis and "only 6 negative mentions" in a.evidence_note
+    assert a.evidence_facts == {"code": "too_few", "negative": 6, "min": T.min_negative_mentions}
 
 
 def test_factors_explain_themselves_with_mentions() -> None:
@@ -78,6 +80,8 @@ def test_factors_explain_themselves_with_mentions() -> None:
     top = a.top(3)
     assert top[0].name == "negative_volume"
     assert "negative mentions" in top[0].explanation and "usual" in top[0].explanation
+    assert top[0].facts["negative"] == w.negative and f"{top[0].facts['ratio']:.1f}x the usual" in top[0].explanation
+    assert type(top[0]).from_dict(top[0].to_dict()) == top[0]
     assert set(top[0].mention_ids) <= {m.mention_id for m in wave}
     assert sum(f.contribution for f in a.factors) >= a.risk
     assert [f.contribution for f in a.factors] == sorted((f.contribution for f in a.factors), reverse=True)
