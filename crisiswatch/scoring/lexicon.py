@@ -73,6 +73,7 @@ def _spanish_words() -> TokenIndex[float]:
             stem = es_stem(word)
             if stem != word and len(stem) >= 5:
                 index.prefixes.setdefault(stem, value)
+    index.reindex()
     for name in ("brand_es.tsv", "emoji.tsv"):
         for token, value in _rows(name):
             index.add(strip_accents(token.lower()), value)
@@ -93,8 +94,6 @@ def spanish() -> Lexicon:
 def both() -> Lexicon:
     """For text in neither language: Spanish entries, English ones over them, both sets of phrases."""
     es, en = _spanish_words(), _english_words()
-    words = TokenIndex({**es.words, **en.words}, {**es.prefixes, **en.prefixes})
-    words.suffixes = {**es.suffixes, **en.suffixes}
-    words._max = max(len(p) for p in words.prefixes)
+    words = TokenIndex({**es.words, **en.words}, {**es.prefixes, **en.prefixes}, {**es.suffixes, **en.suffixes})
     phrases = _rows("brand_en_phrases.tsv") + _rows("brand_es_phrases.tsv")
     return Lexicon(words, phrases, spanish=True)

@@ -100,43 +100,55 @@ class _Memo(dict):  # type: ignore[type-arg]
 
 
 class TokenIndex(Generic[T]):
-    """Maps a token to a value by exact word, else by its longest listed prefix; memoised.
+    """Maps a token to a value by exact word, else by its longest listed prefix, else by a listed suffix; memoised.
 
-    `lookup` is the memo's own `__getitem__`: `map(index.lookup, tokens)` reads a whole text at C speed.
+    `lookup` is the memo's own `__getitem__`: `map(index.lookup, tokens)` reads a whole text at C speed. A token
+    seen for the first time is resolved once; most are in no list, and a set of the prefixes' first three letters
+    and one `str.endswith` over the suffixes turn those away without trying every prefix length.
     """
 
-    def __init__(self, words: dict[str, T] | None = None, prefixes: dict[str, T] | None = None) -> None:
+    def __init__(self, words: dict[str, T] | None = None, prefixes: dict[str, T] | None = None,
+                 suffixes: dict[str, T] | None = None) -> None:
         self.words: dict[str, T] = dict(words or {})
         self.prefixes: dict[str, T] = dict(prefixes or {})
-        self.suffixes: dict[str, T] = {}
+        self.suffixes: dict[str, T] = dict(suffixes or {})
         self.memo = _Memo()
         self.memo.resolve = self._resolve
         self.lookup = self.memo.__getitem__
-        self._max = 0
+        self.reindex()
 
     def add(self, token: str, value: T) -> None:
         """Add a word; a trailing `*` makes it a prefix, a leading `*` a suffix (hashtags: `*fail`)."""
         if token.startswith("*") and len(token) > 1:
             self.suffixes[token[1:]] = value
+            self._suffix_ends = tuple(self.suffixes)
         elif token.endswith("*"):
             self.prefixes[token[:-1]] = value
+            self._max = max(self._max, len(token) - 1)
+            self._heads.add(token[:3])
         else:
             self.words[token] = value
         self.memo.clear()
+
+    def reindex(self) -> None:
+        """Rebuild what the look-ups use from words, prefixes and suffixes (after changing those dicts directly)."""
+        self.memo.clear()
         self._max = max((len(p) for p in self.prefixes), default=0)
+        self._heads = {p[:3] for p in self.prefixes}
+        self._suffix_ends = tuple(self.suffixes)
 
     def _resolve(self, token: str) -> T | None:
         v = self.words.get(token)
-        if v is None:
+        if v is None and token[:3] in self._heads:
             for k in range(min(len(token), self._max), 2, -1):
                 v = self.prefixes.get(token[:k])
                 if v is not None:
                     break
-            if v is None and self.suffixes:
-                for suf, sv in self.suffixes.items():
-                    if len(token) > len(suf) + 2 and token.endswith(suf):
-                        v = sv
-                        break
+        if v is None and self._suffix_ends and token.endswith(self._suffix_ends):
+            for suf, sv in self.suffixes.items():
+                if len(token) > len(suf) + 2 and token.endswith(suf):
+                    v = sv
+                    break
         return v
 
 
@@ -177,5 +189,5 @@ def index_patterns(entries: Iterable[tuple[str, T]]) -> tuple[TokenIndex[T], lis
                     index.words.setdefault(word, value)
             else:
                 complex_.append((alt, value))
-    index._max = max((len(p) for p in index.prefixes), default=0)
+    index.reindex()
     return index, complex_

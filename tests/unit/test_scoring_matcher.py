@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crisiswatch.scoring.matcher import PhraseSet, expand_leading_group, split_alternatives
+from crisiswatch.scoring.matcher import PhraseSet, TokenIndex, expand_leading_group, split_alternatives
 
 ENTRIES = [
     (r"(?:gate |ticket |desk )?agents?\b", "staff"),
@@ -51,3 +51,25 @@ def test_gate_finds_what_the_unfolded_patterns_find(words: list[str], sep: str) 
     patterns = [(re.compile(p), v) for p, v in ENTRIES]
     expected = [next(v for rx, v in patterns if rx.fullmatch(m)) for m in plain.findall(text)]
     assert PhraseSet(ENTRIES).find(text) == expected
+
+
+def test_token_index_prefers_the_word_then_the_longest_prefix_then_a_suffix() -> None:
+    index: TokenIndex[str] = TokenIndex({"cancel": "word"}, {"cancel": "short", "cancela": "long"}, {"fail": "tag"})
+    assert index.lookup("cancel") == "word"
+    assert index.lookup("cancelaron") == "long"
+    assert index.lookup("cancelled") == "short"
+    assert index.lookup("epicfail") == "tag"
+    assert index.lookup("fail") is None  # a suffix needs a few letters before it
+    assert index.lookup("can") is None and index.lookup("xyz") is None
+
+
+def test_token_index_added_and_reindexed_entries_are_found_even_after_a_miss() -> None:
+    index: TokenIndex[int] = TokenIndex()
+    assert index.lookup("retrasado") is None
+    index.add("retras*", 1)
+    index.add("*fail", 2)
+    index.add("bien", 3)
+    assert [index.lookup(t) for t in ("retrasado", "bigfail", "bien")] == [1, 2, 3]
+    index.prefixes["demor"] = 4
+    index.reindex()
+    assert index.lookup("demorado") == 4
