@@ -70,21 +70,26 @@ def _drop_schema(base: str, schema: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty database: a SQLite file, or a fresh schema in PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'crisiswatch.db'}"
-        upgrade_database(url)
-        yield url
-        get_engine(url).dispose()
-        return
-    base = request.getfixturevalue("postgres_url")
-    url, schema = _postgres_schema_url(base)
+@pytest.fixture
+def postgres_db_url(postgres_url: str) -> Iterator[str]:
+    """A migrated, empty schema in PostgreSQL, dropped after the test."""
+    url, schema = _postgres_schema_url(postgres_url)
     upgrade_database(url)
     yield url
     get_engine(url).dispose()
-    _drop_schema(base, schema)
+    _drop_schema(postgres_url, schema)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database: a SQLite file, or a fresh schema in PostgreSQL."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("postgres_db_url")
+        return
+    url = f"sqlite:///{tmp_path / 'crisiswatch.db'}"
+    upgrade_database(url)
+    yield url
+    get_engine(url).dispose()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ copy, the environment switch, and counts of every side effect."""
 
 from __future__ import annotations
 
-
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -12,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from crisiswatch.db.models import AdAction, ReplyDraft, Ticket
+from crisiswatch.db.models import AdAction, Base, ReplyDraft, Ticket
 from crisiswatch.db.session import get_engine, session_scope
 from flows.demo import DemoCredentials
 
@@ -42,7 +41,8 @@ SECRETS = [v for v in vars(FAKE).values()] + [v for k, v in OTHER_SECRETS.items(
 
 @dataclass
 class DeclaredCase:
-    """The bundled crisis replayed up to its declaration (no response yet): a SQLite file to copy."""
+    """The bundled crisis replayed up to its declaration (no response yet): a SQLite file to copy, or to copy into
+    another database."""
 
     db_file: Path
     case_id: int
@@ -59,6 +59,20 @@ class DeclaredCase:
             src.close()
             dst.close()
         return f"sqlite:///{target}"
+
+    def copy_into(self, db_url: str) -> str:
+        """Every row of the declared case's store copied into another, migrated, empty database (PostgreSQL): the
+        same case, with its sequences moved past the copied ids."""
+        src, dst = get_engine(f"sqlite:///{self.db_file}"), get_engine(db_url)
+        with src.connect() as read, dst.begin() as write:
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(r._mapping) for r in read.execute(table.select())]
+                if rows:
+                    write.execute(table.insert(), rows)
+                if dst.dialect.name == "postgresql" and "id" in table.c and rows:
+                    write.execute(text(f"select setval(pg_get_serial_sequence('{table.name}', 'id'), :n)"),
+                                  {"n": max(r["id"] for r in rows)})
+        return db_url
 
 
 class Capture(logging.Handler):

@@ -3,7 +3,8 @@ nothing lost, the case complete.
 
 The response runs in a child process (tests/e2e/crash_driver.py) against this session's Prefect API
 and the sandboxes of the test; the child SIGKILLs itself at the chosen side effect. The re-run is
-in-process. The sandboxes' own logs (Google Ads mutations, X posts and DMs) are the witnesses.
+in-process. The sandboxes' own logs (Google Ads mutations, X posts and DMs) are the witnesses. Each kill
+runs on SQLite and on PostgreSQL (the declared case's rows copied into a fresh schema).
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from sqlalchemy import select
 from crisiswatch.db.models import CaseEvent, ReplyDraft, Ticket
 from crisiswatch.db.session import session_scope
 from crisiswatch.demo.timeline import BRAND_CONFIG
+from crisiswatch.settings import environment
 from flows.crisis import crisis_response
 from flows.demo import approve_when_paused, sandboxes
 from tests.e2e.crash_driver import KILLED_MARK
-from crisiswatch.settings import environment
 from tests.e2e.prove_support import FAKE, OTHER_SECRETS, DeclaredCase, Effects, effects
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,10 +50,16 @@ def _sent_keys(sent: dict[str, list[dict]]) -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 @pytest.mark.parametrize("kill_at", ["ads", "tickets:2", "send:2"])
-def test_killed_crisis_response_rerun_does_nothing_twice_and_completes(declared_case: DeclaredCase, kill_at: str, tmp_path: Path) -> None:
+def test_killed_crisis_response_rerun_does_nothing_twice_and_completes(
+    declared_case: DeclaredCase, kill_at: str, store: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     case_id = declared_case.case_id
-    db_url = declared_case.copy_to(tmp_path)
+    if store == "postgresql":  # the store production runs on: row locks, and a killed client's open transaction
+        db_url = declared_case.copy_into(request.getfixturevalue("postgres_db_url"))
+    else:
+        db_url = declared_case.copy_to(tmp_path)
     with sandboxes(tmp_path, FAKE) as sb, environment({**sb.env, **OTHER_SECRETS, "CRISISWATCH_DATABASE_URL": db_url}):
         stop = threading.Event()
         approve_when_paused(stop)
