@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -13,56 +13,53 @@ _MEMO_LIMIT = 200_000
 _NO = object()
 
 
-def split_alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a regular expression (`a|b(c|d)` -> `a`, `b(c|d)`)."""
-    out, depth, start, escaped = [], 0, 0, False
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each `(`, `)` and `|` of a regular expression that is not escaped nor in a `[...]` class, with the group depth
+    it stands at (a group's own parentheses at the depth inside it)."""
+    depth, escaped, in_class = 0, False, False
     for i, ch in enumerate(pattern):
         if escaped:
             escaped = False
         elif ch == "\\":
             escaped = True
-        elif ch in "([":
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
             depth += 1
-        elif ch in ")]":
+            yield i, ch, depth
+        elif ch == ")":
+            yield i, ch, depth
             depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-    out.append(pattern[start:])
-    return out
+        elif ch == "|":
+            yield i, ch, depth
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression (`a|b(c|d)` -> `a`, `b(c|d)`)."""
+    cuts = [i for i, ch, depth in _structure(pattern) if ch == "|" and depth == 0]
+    return [pattern[i + 1 : j] for i, j in zip([-1, *cuts], [*cuts, len(pattern)])]
 
 
 _PLAIN_START = re.compile(r"[a-z0-9 ](?![?*+{])")
 _LETTER_START = re.compile(r"[a-z0-9](?![?*+{])")
 
 
-def _close(pattern: str, start: int) -> int:
-    """The index of the `)` closing the group opened at `start`."""
-    depth, escaped = 0, False
-    for i in range(start, len(pattern)):
-        ch = pattern[i]
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-    return -1
+def _close(pattern: str) -> int:
+    """The index of the `)` closing the group that opens the pattern (-1 if it is never closed)."""
+    return next((i for i, ch, depth in _structure(pattern) if ch == ")" and depth == 1), -1)
 
 
 def expand_leading_group(alt: str) -> list[str]:
-    """`(?:a|b)c` -> `ac`, `bc` and `(?:a|b)?c` -> `ac`, `bc`, `c` (recursively), and a leading `\b` before a letter
+    """`(?:a|b)c` -> `ac`, `bc` and `(?:a|b)?c` -> `ac`, `bc`, `c` (recursively), and a leading `\\b` before a letter
     dropped (the gate's own look-behind already asks for it), so that every alternative starts with a letter the trie
     can fold. A group with another quantifier after it, or anything else, is left as it is."""
     if alt.startswith("\\b") and _LETTER_START.match(alt, 2):
         return expand_leading_group(alt[2:])
     if not alt.startswith("(?:"):
         return [alt]
-    end = _close(alt, 0)
+    end = _close(alt)
     quantifier = alt[end + 1 : end + 2]
     if end < 0 or quantifier in ("*", "+", "{"):
         return [alt]

@@ -73,3 +73,8 @@ def test_token_index_added_and_reindexed_entries_are_found_even_after_a_miss() -
     index.prefixes["demor"] = 4
     index.reindex()
     assert index.lookup("demorado") == 4
+
+
+def test_alternatives_and_groups_ignore_escapes_and_character_classes() -> None:
+    assert split_alternatives(r"a[|(]b|c\|d|(e|f)") == [r"a[|(]b", r"c\|d", r"(e|f)"]
+    assert expand_leading_group(r"(?:[(]x|y)z") == [r"[(]xz", "yz"]
