@@ -1,19 +1,25 @@
 """Step 4 under Prefect: the crisis subflow pauses for approval; the form is answered with approve
 some, edit one, reject one; exactly the approved texts reach the X sandbox, once each, even when
-the send task is retried after a rate limit."""
+the send task is retried after a rate limit. The response runs on a copy of the declared demo case."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from crisiswatch import clock
 from crisiswatch.db.models import ReplyDraft
 from crisiswatch.db.session import session_scope
-from flows.demo import run_demo, sandboxes
+from crisiswatch.demo.timeline import BRAND_CONFIG
+from crisiswatch.settings import environment
+from flows.crisis import crisis_response
+from flows.demo import approve_when_paused, sandboxes
 from tasks.replies import send_approved_replies
+from tests.e2e.prove_support import FAKE, OTHER_SECRETS, DeclaredCase
 
 EDITED = "Hola, lamentamos lo ocurrido. Ya revisamos tu caso y te escribimos en breve con la solución. — Equipo Cosecha Ya"
 chosen: dict[str, Any] = {}
@@ -28,20 +34,28 @@ def approve_some_edit_one_reject_one(db_url: str) -> dict[str, Any]:
 
 
 def test_only_approved_texts_reach_x_once(
-    harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    declared_case: DeclaredCase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setenv("CRISISWATCH_X_MAX_WAIT_SECONDS", "0")  # a spent budget fails the task instead of waiting in place
     monkeypatch.setattr(send_approved_replies, "retry_delay_seconds", [0.2, 0.2, 0.2])
-    with sandboxes(tmp_path) as sb:
+    db_url = declared_case.copy_to(tmp_path)
+    env = {"CRISISWATCH_DATABASE_URL": db_url, "CRISISWATCH_X_MAX_WAIT_SECONDS": "0"}  # a spent budget fails the task
+    with sandboxes(tmp_path, FAKE) as sb, environment({**sb.env, **OTHER_SECRETS, **env}):
         sb.x.set_rate_limit("dm", 1000, window_seconds=2)
         sb.x.inject_fault("dm", status=429, count=1)  # the first DM meets a spent budget: retried after its reset
-        result = run_demo(tmp_path, running=sb, decide=approve_some_edit_one_reject_one)
+        sb.x.clock.set(declared_case.declared_at)
+        clock.follow(declared_case.declared_at)
+        stop = threading.Event()
+        approve_when_paused(stop, db_url, approve_some_edit_one_reject_one)
+        try:
+            crisis_response(case_id=declared_case.case_id, brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=db_url,
+                            until=declared_case.declared_at, approval_timeout_seconds=120)
+        finally:
+            stop.set()
+            clock.reset()
         sent_on_x = [m["text"] for m in sb.x.sent()["dms"]] + [p["text"] for p in sb.x.sent()["posts"]]
         dm_requests = sb.x.requests("dm")
-    assert result.case_id is not None
-
-    with session_scope(result.database_url) as s:
-        drafts = {d.id: d for d in s.scalars(select(ReplyDraft).where(ReplyDraft.case_id == result.case_id))}
+    with session_scope(db_url) as s:
+        drafts = {d.id: d for d in s.scalars(select(ReplyDraft).where(ReplyDraft.case_id == declared_case.case_id))}
     approved = chosen["approve"] + [chosen["edit"]]
     sent = [d for d in drafts.values() if d.status == "sent"]
     assert {d.id for d in sent} <= set(approved)  # nothing unapproved left
