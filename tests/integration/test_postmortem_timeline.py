@@ -54,18 +54,21 @@ def assert_details(rows: dict[str, list[str]], expected: dict[str, list[str]], f
         assert all(any(m) for m in matches) and all(any(col) for col in zip(*matches)), (what, rows[what])
 
 
-def drafts_and_sent(db_url: str, case_id: int) -> tuple[int, int]:
+def lived_postmortem(db_url: str, ads_sandbox, tmp_path: Path, lang: str):  # type: ignore[no-untyped-def]  # noqa: ANN001
+    """A case lived through every usual step in `lang`, its post-mortem an hour after it was resolved, and how many
+    reply drafts it had and how many were sent."""
+    case = lived_case(db_url, ads_sandbox, lang)
+    md = write_postmortem(db_url, case.case_id, case.brand, casebook_dir=tmp_path, templates_dir=TEMPLATES,
+                          now=case.resolved_at + timedelta(hours=1)).markdown
     with session_scope(db_url) as s:
-        drafts = s.scalar(select(func.count()).select_from(ReplyDraft).where(ReplyDraft.case_id == case_id))
-        sent = s.scalar(select(func.count()).select_from(ReplyDraft).where(ReplyDraft.case_id == case_id, ReplyDraft.sent_at.is_not(None)))
-    return drafts or 0, sent or 0
+        drafts = s.scalar(select(func.count()).select_from(ReplyDraft).where(ReplyDraft.case_id == case.case_id))
+        sent = s.scalar(select(func.count()).select_from(ReplyDraft).where(ReplyDraft.case_id == case.case_id,
+                                                                          ReplyDraft.sent_at.is_not(None)))
+    return case, md, drafts or 0, sent or 0
 
 
 def test_a_spanish_postmortem_says_every_usual_event_in_spanish(db_url: str, sandbox, tmp_path: Path) -> None:  # noqa: F811
-    case = lived_case(db_url, sandbox, "es")
-    md = write_postmortem(db_url, case.case_id, case.brand, casebook_dir=tmp_path, templates_dir=TEMPLATES,
-                          now=case.resolved_at + timedelta(hours=1)).markdown
-    drafts, sent = drafts_and_sent(db_url, case.case_id)
+    case, md, drafts, sent = lived_postmortem(db_url, sandbox, tmp_path, "es")
     rows = detail_by_kind(md, "Cronología")
     expected = {
         "crisis declarada": [r"alerta → crisis con riesgo \d+/100: \d+ menciones negativas, .+ veces lo habitual .+\. "
@@ -98,10 +101,7 @@ def test_a_spanish_postmortem_says_every_usual_event_in_spanish(db_url: str, san
 
 
 def test_an_english_postmortem_says_every_usual_event_in_english(db_url: str, sandbox, tmp_path: Path) -> None:  # noqa: F811
-    case = lived_case(db_url, sandbox, "en")
-    md = write_postmortem(db_url, case.case_id, case.brand, casebook_dir=tmp_path, templates_dir=TEMPLATES,
-                          now=case.resolved_at + timedelta(hours=1)).markdown
-    drafts, sent = drafts_and_sent(db_url, case.case_id)
+    case, md, drafts, sent = lived_postmortem(db_url, sandbox, tmp_path, "en")
     rows = detail_by_kind(md, "Timeline")
     expected = {
         "crisis declared": [r"watch → crisis at risk \d+/100: \d+ negative mentions, .+x the usual .+\. "
