@@ -64,7 +64,8 @@ class LexiconScorer:
     def read(self, text: str, lang_hint: str | None = None) -> Reading:
         """Everything the rules see in one text: one normalisation, one token pass, one phrase pass."""
         clean, elongated = squeeze(normalise(text))
-        low = strip_accents(clean.lower())
+        plain = strip_accents(clean)
+        low = plain.lower()
         tokens = TOKEN.findall(low)
         lang = detect_language(clean, lang_hint, tokens)
         values: list[float] = []
@@ -76,7 +77,7 @@ class LexiconScorer:
                 asks = True
             else:
                 (values if kind == "v" else cats if kind == "c" else terms).append(payload)  # type: ignore[attr-defined]
-        score, pos, neg = valence_parts(tokens, values, self._lex[lang], clean, elongated, low.count("!"))
+        score, pos, neg = valence_parts(tokens, values, self._lex[lang], plain, elongated, low.count("!"))
         return Reading(lang, low, tokens, score, evidence(text, low, tokens, pos, neg, asks), cats, terms)
 
     def text_score(self, r: Reading, sentiment: Sentiment, sentiment_score: float) -> TextScore:

@@ -7,7 +7,6 @@ import re
 from itertools import compress, count
 
 from crisiswatch.scoring.lexicon import Lexicon
-from crisiswatch.scoring.text import strip_accents
 
 NEGATORS = frozenset(
     "not no never nor none nobody nothing neither cannot cant can't dont don't didnt didn't doesnt doesn't isnt isn't"
@@ -28,24 +27,25 @@ CAPS_BOOST = 0.733
 NEGATOR_CUE = -0.35  # in complaints, an unattached "no"/"never" leans negative by itself
 BANG = 0.292
 _BUT = frozenset(("but", "pero", "however", "aunque", "sino"))
-_CAPS = re.compile(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b")
+_CAPS = re.compile(r"\b[A-ZÑ]{2,}\b")
 _NONE: frozenset[str] = frozenset()
 
 
-def caps_words(raw: str) -> frozenset[str]:
-    """Words written in capitals (lower-cased, accent-free), unless the whole text is."""
-    if raw.isupper():
+def caps_words(plain: str) -> frozenset[str]:
+    """Words written in capitals, lower-cased, in a text without accents; none when the whole text is in capitals."""
+    if plain.isupper():
         return _NONE
-    found = _CAPS.findall(raw)
-    return frozenset(strip_accents(w.lower()) for w in found) if found else _NONE
+    found = _CAPS.findall(plain)
+    return frozenset(w.lower() for w in found) if found else _NONE
 
 
 def valence_parts(
-    tokens: list[str], phrase_values: list[float], lex: Lexicon, raw: str = "", elongated: bool = False, bangs: int = 0
+    tokens: list[str], phrase_values: list[float], lex: Lexicon, plain: str = "", elongated: bool = False, bangs: int = 0
 ) -> tuple[float, float, float]:
     """The compound score, and the sums of the positive and of the negative word and phrase valences.
 
-    raw is the text as written: its words in capitals weigh more (looked for only when a word carries a valence).
+    plain is the text as written, without accents: its words in capitals weigh more (looked for only when a word
+    carries a valence).
     """
     values = list(map(lex.words.lookup, tokens))
     hits = list(compress(count(), values))  # indexes of the words with a valence (the rest count 0)
@@ -53,10 +53,8 @@ def valence_parts(
         return 0.0, 0.0, 0.0
     sentiments = values.copy()  # read only at the hits
     caps = _NONE
-    if raw and hits:  # the capitals are read only when a valence word is written in them somewhere in the text
-        plain = strip_accents(raw)
-        if any(tokens[i].upper() in plain for i in hits):
-            caps = caps_words(raw)
+    if plain and hits and any(tokens[i].upper() in plain for i in hits):  # capitals read only where they can count
+        caps = caps_words(plain)
     for i in hits:
         v = values[i]
         if v == NEGATOR_CUE:

@@ -51,6 +51,7 @@ def test_boosters_caps_and_punctuation_intensify() -> None:
     assert score("the service was bad!!!").sentiment_score < base
     assert score("el servicio es muy malo").sentiment_score < score("el servicio es malo").sentiment_score
     assert score("un servicio PÉSIMO, de verdad").sentiment_score < score("un servicio pésimo, de verdad").sentiment_score
+    assert score("es una VERGÜENZA, de verdad").sentiment_score < score("es una vergüenza, de verdad").sentiment_score
 
 
 def test_capitals_weigh_only_as_whole_words_and_not_when_the_whole_text_shouts() -> None:
