@@ -97,4 +97,6 @@ def categorise(tokens: list[str], low: str, negative: bool, phrase_hits: list[tu
         scores["customer_service"] = scores.get("customer_service", 0.0) + COMPLAINT_SERVICE_PRIOR
     elif not scores:
         return "other"
+    if len(scores) == 1:
+        return next(iter(scores))
     return max(scores, key=lambda c: (scores[c], -_RANK[c]))

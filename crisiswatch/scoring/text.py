@@ -80,7 +80,7 @@ def language_from_hint(hint: str | None) -> Language | None:
 
 def detect_language(text: str, hint: str | None = None, tokens: list[str] | None = None) -> Language:
     """es / en / other from X's lang hint when it is a real language, else from stopword and letter cues."""
-    known = language_from_hint(hint)
+    known = language_from_hint(hint) if hint else None
     if known is not None:
         return known
     if tokens is None:
