@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from crisiswatch.config import BrandConfig
 from crisiswatch.connectors.x.port import MentionSource
-from crisiswatch.ingest import Source, fetch_new_posts, StoreResult, ensure_brand, load_cursors, store_pages
+from crisiswatch.ingest import Source, StoreResult, ensure_brand, fetch_new_posts, load_cursors, store_pages
 from crisiswatch.records import FetchedPage
 from tasks.retry import BACKOFF, retry_before_reset
 

@@ -10,10 +10,10 @@ from prefect.cache_policies import NO_CACHE
 from crisiswatch.config import BrandConfig
 from crisiswatch.connectors.x.port import ReplySender
 from crisiswatch.errors import RateLimited, TransientError
-from tasks.retry import retry_if_transient
 from crisiswatch.replies.approval import ApprovalDecision, ApprovalResult, apply_decision
 from crisiswatch.replies.drafting import draft_replies
 from crisiswatch.replies.sending import SendReport, send_approved
+from tasks.retry import retry_if_transient
 
 
 @task(name="draft-reply-batch", retries=2, retry_delay_seconds=5, retry_condition_fn=retry_if_transient, cache_policy=NO_CACHE)

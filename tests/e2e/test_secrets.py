@@ -17,9 +17,9 @@ from sqlalchemy import select
 from crisiswatch.db.models import Base, Ticket
 from crisiswatch.db.session import get_engine, session_scope
 from crisiswatch.demo.timeline import BRAND_CONFIG
+from crisiswatch.settings import environment
 from flows.crisis import crisis_response
 from flows.demo import approve_when_paused, sandboxes
-from crisiswatch.settings import environment
 from tests.e2e.prove_support import FAKE, OTHER_SECRETS, SECRETS, DeclaredCase, capture_logs
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ import signal
 import sys
 
 import crisiswatch.ingest as ingest
-from tests.integration.test_ingest_crash import BRAND, BRAND_USER_ID, TOKEN, tick
+from tests.integration.test_ingest_crash import tick
 
 
 def die(*_args: object, **_kwargs: object) -> None:

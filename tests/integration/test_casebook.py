@@ -7,14 +7,25 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import pytest
 from markdown_it import MarkdownIt
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from crisiswatch.cli.main import app
 from crisiswatch.config import BrandConfig, parse_config
-from crisiswatch.db.models import AdAction, Author, Brand, Case, CaseEvent, Complainant, Mention, PostMortem, ReplyDraft, Ticket, Window
+from crisiswatch.db.models import (
+    AdAction,
+    Author,
+    Brand,
+    Case,
+    CaseEvent,
+    Complainant,
+    Mention,
+    PostMortem,
+    ReplyDraft,
+    Ticket,
+    Window,
+)
 from crisiswatch.db.session import session_scope
 from crisiswatch.postmortem.casebook import list_cases, search, similar_cases
 from crisiswatch.postmortem.closing import close_case

@@ -13,8 +13,8 @@ from crisiswatch.config import Thresholds
 from crisiswatch.db.models import Brand, Case, CaseEvent, Window
 from crisiswatch.db.session import session_scope
 from crisiswatch.detection.detector import Detector, baseline_for
-from crisiswatch.detection.windows import window_start
 from crisiswatch.detection.store import load_detector, open_or_update_case, seed_detector, update_windows
+from crisiswatch.detection.windows import window_start
 from tests.detection_timelines import Post, crisis_day
 
 T = Thresholds()

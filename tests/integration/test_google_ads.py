@@ -166,7 +166,7 @@ def test_dry_run_plans_and_records_without_mutating(db_url, sandbox, settings) -
     dry = sandbox_settings(sandbox, ads_dry_run=True)
     out = pause_ad_spend.fn(db_url, case_id, "acme", google_ads=ads_config(), settings=dry)
 
-    assert out["dry_run"] and len(out["planned"]) == 3 and not out["applied"]
+    assert out["dry_run"] and sorted(out["planned"]) == sorted(f"{CUSTOMER}/{i}" for i in ids) and not out["applied"]
     assert set(sandbox.statuses(CUSTOMER).values()) == {"ENABLED"} and not sandbox.api_mutations()
     assert {r.state for r in actions(db_url, case_id).values()} == {"dry_run"}
     real = pause_ad_spend.fn(db_url, case_id, "acme", google_ads=ads_config(), settings=settings)

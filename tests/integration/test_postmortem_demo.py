@@ -77,7 +77,7 @@ def test_demo_postmortem_names_the_origin_links_the_chart_and_lists_every_action
 
     # times: detection and first response from the database
     times = section(md, "Tiempos")
-    assert f"| Tiempo hasta detectar | 1 h 00 min |" in times
+    assert "| Tiempo hasta detectar | 1 h 00 min |" in times
     first_ticket = min(t.created_at for t in tickets)
     assert f"| Tiempo hasta la primera respuesta | 3 min (ticket abierto, {at(first_ticket)}) |" in times
 

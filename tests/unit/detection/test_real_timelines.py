@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crisiswatch.config import Thresholds
-from crisiswatch.detection.detector import Detector, DetectionStep, baseline_for
+from crisiswatch.detection.detector import DetectionStep, Detector, baseline_for
 from crisiswatch.detection.windows import aggregate
 from tests.detection_timelines import Scenario, calm_week, crisis_day
 

@@ -4,7 +4,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crisiswatch.detection.windows import PER_AUTHOR_CAP, ScoredMention, WindowStats, WindowTally, aggregate, tally_mentions, window_start
+from crisiswatch.detection.windows import (
+    PER_AUTHOR_CAP,
+    ScoredMention,
+    WindowStats,
+    WindowTally,
+    aggregate,
+    tally_mentions,
+    window_start,
+)
 from tests.unit.detection.helpers import T0, mentions, score
 
 
