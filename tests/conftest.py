@@ -13,6 +13,8 @@ from sqlalchemy import create_engine, text
 from crisiswatch.db.session import get_engine, upgrade_database
 
 REPO = Path(__file__).resolve().parent.parent
+# the Google Ads sandbox (`sandbox`) and settings pointing at it (`settings`), for the ads tests of every layer
+pytest_plugins = ["tests.integration.google_ads_fixtures"]
 
 def _shared_data_dir() -> Path:
     """../shared/data beside the checkout (CI, /work/main); a worktree one level deeper looks one level up."""

@@ -9,16 +9,7 @@ from prefect import flow
 
 from crisiswatch.errors import AuthenticationError
 from tasks.ads import RETRIES, pause_ad_spend
-from tests.integration.google_ads_fixtures import (  # noqa: F401 - fixtures
-    CUSTOMER,
-    actions,
-    ads_config,
-    events,
-    make_case,
-    sandbox,
-    sandbox_settings,
-    settings,
-)
+from tests.integration.google_ads_fixtures import CUSTOMER, actions, ads_config, events, make_case, sandbox_settings
 
 pytestmark = pytest.mark.slow
 FAST = [0.05, 0.1, 0.2, 0.4]  # the same backoff shape, in tenths of a second

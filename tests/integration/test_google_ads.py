@@ -12,16 +12,7 @@ from crisiswatch.connectors.google_ads.adapter import GoogleAdsAdapter, build_co
 from crisiswatch.connectors.google_ads.port import StatusChange
 from crisiswatch.errors import AuthenticationError, ConfigError, TransientError
 from tasks.ads import pause_ad_spend, resume_ad_spend
-from tests.integration.google_ads_fixtures import (  # noqa: F401 - fixtures
-    CUSTOMER,
-    actions,
-    ads_config,
-    events,
-    make_case,
-    sandbox,
-    sandbox_settings,
-    settings,
-)
+from tests.integration.google_ads_fixtures import CUSTOMER, actions, ads_config, events, make_case, sandbox_settings
 
 
 def api_mutations(sb) -> Counter[str]:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import pytest
 from google.ads.googleads.errors import GoogleAdsException
 
 from crisiswatch.connectors.google_ads.adapter import build_controller
-from tests.integration.google_ads_fixtures import CUSTOMER, sandbox, settings  # noqa: F401 - fixtures
+from tests.integration.google_ads_fixtures import CUSTOMER
 
 CLIENT = """
 from crisiswatch.connectors.google_ads.adapter import build_controller

@@ -18,7 +18,6 @@ from crisiswatch.db.session import session_scope
 from crisiswatch.postmortem.escape import inline
 from crisiswatch.postmortem.publish import write_postmortem
 from crisiswatch.settings import PROJECT_ROOT
-from tests.integration.google_ads_fixtures import sandbox  # noqa: F401 - fixture
 from tests.integration.postmortem_case import RESOLUTION, event_messages, lived_case
 from tests.integration.test_casebook import add_brand, add_case, brand_config
 from tests.integration.test_postmortem_demo import section, table_rows
