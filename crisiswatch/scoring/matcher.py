@@ -118,23 +118,27 @@ class TokenIndex(Generic[T]):
         """Add a word; a trailing `*` makes it a prefix, a leading `*` a suffix (hashtags: `*fail`)."""
         if token.startswith("*") and len(token) > 1:
             self.suffixes[token[1:]] = value
-            self._suffix_ends = tuple(self.suffixes)
         elif token.endswith("*"):
             self.prefixes[token[:-1]] = value
-            self._max = max(self._max, len(token) - 1)
-            self._heads.add(token[:3])
         else:
             self.words[token] = value
-        self.memo.clear()
+        self.reindex()
 
     def reindex(self) -> None:
-        """Rebuild what the look-ups use from words, prefixes and suffixes (after changing those dicts directly)."""
+        """Forget what was looked up after words, prefixes or suffixes changed (`add` does it; call it after changing
+        those dicts directly): the look-up state derived from them is rebuilt once, at the next new token."""
         self.memo.clear()
+        self._stale = True
+
+    def _derive(self) -> None:
         self._max = max((len(p) for p in self.prefixes), default=0)
-        self._heads = {p[:3] for p in self.prefixes}
+        self._heads = frozenset(p[:3] for p in self.prefixes)
         self._suffix_ends = tuple(self.suffixes)
+        self._stale = False
 
     def _resolve(self, token: str) -> T | None:
+        if self._stale:
+            self._derive()
         v = self.words.get(token)
         if v is None and token[:3] in self._heads:
             for k in range(min(len(token), self._max), 2, -1):
