@@ -29,19 +29,6 @@ class Reading(NamedTuple):
     crisis_hits: list[str]
 
 
-NEGATIVE_AT = -0.05
-POSITIVE_AT = 0.3
-
-
-def label(score: float, negative_at: float = NEGATIVE_AT, positive_at: float = POSITIVE_AT) -> Sentiment:
-    """negative / neutral / positive from a score in [-1, 1]."""
-    if score <= negative_at:
-        return "negative"
-    if score >= positive_at:
-        return "positive"
-    return "neutral"
-
-
 def _all_phrases(lex: lexicon.Lexicon) -> PhraseSet[tuple[str, object]]:
     """Valence phrases, category phrases and crisis phrases in one set: one pass over each text."""
     entries: list[tuple[str, tuple[str, object]]] = [(p, ("v", v)) for p, v in lex.phrase_entries]
