@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select, text
 
 from crisiswatch.db.models import AdAction, Base, ReplyDraft, Ticket
 from crisiswatch.db.session import get_engine, session_scope
-from flows.demo import DemoCredentials
+from crisiswatch.demo.timeline import BRAND_CONFIG
+from flows.crisis import crisis_response
+from flows.demo import DemoCredentials, approve_all, approve_when_paused
 
 FAKE = DemoCredentials(
     x_bearer_token="SECRET-bearer-3f9c1d7e5a",
@@ -59,6 +63,21 @@ class DeclaredCase:
             src.close()
             dst.close()
         return f"sqlite:///{target}"
+
+    def respond(self, db_url: str, decide: Callable[[str], dict[str, Any]] = approve_all) -> dict[str, Any]:
+        """The crisis response to this case on `db_url` (a copy), a stand-in approver answering its form with `decide`
+        meanwhile; the settings (sandboxes, credentials) come from the environment."""
+        stop = threading.Event()
+        approve_when_paused(stop, db_url, decide)
+        try:
+            return self.run_response(db_url)
+        finally:
+            stop.set()
+
+    def run_response(self, db_url: str) -> dict[str, Any]:
+        """The crisis response to this case on `db_url`, its approval form answered by whoever the caller started."""
+        return crisis_response(case_id=self.case_id, brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=db_url,
+                               until=self.declared_at, approval_timeout_seconds=120)
 
     def copy_into(self, db_url: str) -> str:
         """Every row of the declared case's store copied into another, migrated, empty database (PostgreSQL): the

@@ -4,7 +4,6 @@ the send task is retried after a rate limit. The response runs on a copy of the 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +13,8 @@ from sqlalchemy import select
 from crisiswatch import clock
 from crisiswatch.db.models import ReplyDraft
 from crisiswatch.db.session import session_scope
-from crisiswatch.demo.timeline import BRAND_CONFIG
 from crisiswatch.settings import environment
-from flows.crisis import crisis_response
-from flows.demo import approve_when_paused, sandboxes
+from flows.demo import sandboxes
 from tasks.replies import send_approved_replies
 from tests.e2e.prove_support import FAKE, OTHER_SECRETS, DeclaredCase
 
@@ -44,13 +41,9 @@ def test_only_approved_texts_reach_x_once(
         sb.x.inject_fault("dm", status=429, count=1)  # the first DM meets a spent budget: retried after its reset
         sb.x.clock.set(declared_case.declared_at)
         clock.follow(declared_case.declared_at)
-        stop = threading.Event()
-        approve_when_paused(stop, db_url, approve_some_edit_one_reject_one)
         try:
-            crisis_response(case_id=declared_case.case_id, brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=db_url,
-                            until=declared_case.declared_at, approval_timeout_seconds=120)
+            declared_case.respond(db_url, approve_some_edit_one_reject_one)
         finally:
-            stop.set()
             clock.reset()
         sent_on_x = [m["text"] for m in sb.x.sent()["dms"]] + [p["text"] for p in sb.x.sent()["posts"]]
         dm_requests = sb.x.requests("dm")

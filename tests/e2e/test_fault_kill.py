@@ -24,7 +24,6 @@ from crisiswatch.db.models import CaseEvent, ReplyDraft, Ticket
 from crisiswatch.db.session import session_scope
 from crisiswatch.demo.timeline import BRAND_CONFIG
 from crisiswatch.settings import environment
-from flows.crisis import crisis_response
 from flows.demo import approve_when_paused, sandboxes
 from tests.e2e.crash_driver import KILLED_MARK
 from tests.e2e.prove_support import FAKE, OTHER_SECRETS, DeclaredCase, Effects, effects
@@ -75,8 +74,7 @@ def test_killed_crisis_response_rerun_does_nothing_twice_and_completes(
             else:
                 assert at_kill.sending == 1 and at_kill.sent == 2 and len(sent_at_kill) == 3
 
-            again = crisis_response(case_id=case_id, brand="cosechaya", config_path=str(BRAND_CONFIG), database_url=db_url,
-                                    until=declared_case.declared_at, approval_timeout_seconds=120)
+            again = declared_case.run_response(db_url)
         finally:
             stop.set()
         final = effects(db_url, case_id)

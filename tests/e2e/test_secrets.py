@@ -5,7 +5,6 @@ back through the API), artifacts, flow run parameters, files written, and every 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,8 @@ from sqlalchemy import select
 
 from crisiswatch.db.models import Base, Ticket
 from crisiswatch.db.session import get_engine, session_scope
-from crisiswatch.demo.timeline import BRAND_CONFIG
 from crisiswatch.settings import environment
-from flows.crisis import crisis_response
-from flows.demo import approve_when_paused, sandboxes
+from flows.demo import sandboxes
 from tests.e2e.prove_support import FAKE, OTHER_SECRETS, SECRETS, DeclaredCase, capture_logs
 
 pytestmark = pytest.mark.slow
@@ -74,13 +71,7 @@ def test_no_secret_in_logs_artifacts_files_or_tables(declared_case: DeclaredCase
     casebook = tmp_path / "casebook"
     with sandboxes(tmp_path, FAKE) as sb, environment({**sb.env, **OTHER_SECRETS, "CRISISWATCH_DATABASE_URL": db_url,
                                                       "CRISISWATCH_CASEBOOK_DIR": str(casebook)}), capture_logs() as cap:
-        stop = threading.Event()
-        approve_when_paused(stop)
-        try:
-            summary = crisis_response(case_id=declared_case.case_id, brand="cosechaya", config_path=str(BRAND_CONFIG),
-                                      database_url=db_url, until=declared_case.declared_at, approval_timeout_seconds=120)
-        finally:
-            stop.set()
+        summary = declared_case.respond(db_url)
         sent = sb.x.sent()
         mutations = sb.ads.api_mutations()
     # the run really used the fake credentials: X accepted them for DMs, Google Ads for the pauses
