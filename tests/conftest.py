@@ -46,6 +46,20 @@ def _postgres_available() -> str | None:
 
 
 @pytest.fixture(scope="session")
+def encoder():  # noqa: ANN201
+    """The bundled sentence encoder (extra crisiswatch[encoder], which `make install` includes): required in CI."""
+    from crisiswatch.errors import ConfigError
+    from crisiswatch.scoring.encoder import bundled_encoder
+
+    try:
+        return bundled_encoder()
+    except ConfigError as exc:
+        if IN_CI:
+            pytest.fail(f"the encoder scorer's extra is required in CI (pip install -e '.[dev,encoder]'): {exc}")
+        pytest.skip(f"encoder extra not installed: {exc}")
+
+
+@pytest.fixture(scope="session")
 def postgres_url() -> str:
     problem = _postgres_available()
     if problem:

@@ -129,13 +129,14 @@ def register(app: typer.Typer) -> None:
     def evaluate(
         data_dir: Path = typer.Option(None, "--data-dir", envvar="CRISISWATCH_DATA_DIR", help="folder of labelled CSVs"),
         scorer: str = typer.Option(None, "--scorer", envvar="CRISISWATCH_SCORER", help="scorer name or module:Class"),
+        every: int = typer.Option(1, "--every", min=1, help="score every Nth row only: quicker, rougher figures (for the encoder scorer)"),
     ) -> None:
         """Measure the scorer on the labelled data, side by side with VADER, against the goals."""
         from crisiswatch.scoring.evaluation import VADER_MISSING, goal_summary, run_evaluation, vader_system
 
         console = Console()
         try:
-            results = run_evaluation(data_dir or default_data_dir(), _scorer(scorer))
+            results = run_evaluation(data_dir or default_data_dir(), _scorer(scorer), every=every)
         except (CrisiswatchError, ConfigError) as exc:
             fail(exc)
         console.print(evaluation_table(results))

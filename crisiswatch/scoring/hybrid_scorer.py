@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from crisiswatch.scoring.features import sentiment_features
-from crisiswatch.scoring.lexicon_scorer import LexiconScorer
+from crisiswatch.scoring.lexicon_scorer import LexiconScorer, Reading
 from crisiswatch.scoring.linear_model import LinearModel
 from crisiswatch.scoring.types import TextScore, score_each
 
@@ -37,12 +37,26 @@ class HybridScorer:
         self._negative = self._sentiment.labels.index("negative")
         self._positive = self._sentiment.labels.index("positive")
 
-    def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:
-        r = self._reader.read(text, lang_hint)
-        feats = sentiment_features(r)
-        probs = self._sentiment.probabilities(feats)
+    def read(self, text: str, lang_hint: str | None = None) -> Reading:
+        """What the lexicon and rules see in the text."""
+        return self._reader.read(text, lang_hint)
+
+    def probabilities(self, r: Reading) -> list[float]:
+        """The model's probability of each of `labels` for a read text."""
+        return self._sentiment.probabilities(sentiment_features(r))
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self._sentiment.labels
+
+    def score_reading(self, r: Reading, probs: list[float] | None = None) -> TextScore:
+        """The score of a read text, its sentiment the likeliest of `probs` over `labels` (this model's own by default)."""
+        probs = self.probabilities(r) if probs is None else probs
         sentiment = self._sentiment.labels[probs.index(max(probs))]
         return self._reader.text_score(r, sentiment, probs[self._positive] - probs[self._negative])  # type: ignore[arg-type]
+
+    def score_text(self, text: str, lang_hint: str | None = None) -> TextScore:
+        return self.score_reading(self._reader.read(text, lang_hint))
 
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]:
         return score_each(self.score_text, texts, lang_hints)

@@ -25,7 +25,13 @@ def _hybrid() -> TextScorer:
     return HybridScorer()
 
 
-BUILTIN: dict[str, Callable[[], TextScorer]] = {"lexicon": _lexicon, "hybrid": _hybrid}
+def _encoder() -> TextScorer:
+    from crisiswatch.scoring.encoder_scorer import EncoderScorer
+
+    return EncoderScorer()
+
+
+BUILTIN: dict[str, Callable[[], TextScorer]] = {"lexicon": _lexicon, "hybrid": _hybrid, "encoder": _encoder}
 
 
 def _check(obj: object, name: str) -> TextScorer:
@@ -41,7 +47,7 @@ def available() -> list[str]:
 
 
 def get_scorer(name: str) -> TextScorer:
-    """The scorer called `name`: "lexicon", "hybrid", an entry point in group crisiswatch.scorers, or "package.module:Class"."""
+    """The scorer called `name`: "lexicon", "hybrid", "encoder", an entry point in group crisiswatch.scorers, or "package.module:Class"."""
     if name in BUILTIN:
         return BUILTIN[name]()
     for ep in entry_points(group=ENTRY_POINT_GROUP, name=name):

@@ -50,3 +50,13 @@ def test_evaluate_on_a_small_data_dir(tmp_path: Path) -> None:
 def test_evaluate_without_data(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", "--data-dir", str(tmp_path / "nothing")])
     assert result.exit_code == 2 and "CRISISWATCH_DATA_DIR" in result.output
+
+
+def test_evaluate_every_nth_row(tmp_path: Path) -> None:
+    rows = "".join(f"{i},es,{'negative' if i % 2 else 'positive'},{'qué asco de día' if i % 2 else 'me encanta'}\n" for i in range(10))
+    (tmp_path / "tass-es-dev.csv").write_text("tweet_id,variant,sentiment,text\n" + rows, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "--data-dir", str(tmp_path), "--every", "3"])
+    assert result.exit_code == 0, result.output
+    assert " 4 " in result.output  # rows 0, 3, 6 and 9
+    result = runner.invoke(app, ["evaluate", "--data-dir", str(tmp_path), "--every", "0"])
+    assert result.exit_code == 2 and "--every" in result.output
