@@ -35,6 +35,13 @@ def log_probabilities(probs: Sequence[Sequence[float]]) -> np.ndarray:
     return np.log(np.asarray(probs, dtype=np.float64).reshape(len(probs), -1) + LOG_FLOOR)
 
 
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
+
+
 def _feature_names(dim: int, labels: Sequence[str]) -> list[str]:
     return [f"{VECTOR}{i}" for i in range(dim)] + [HYBRID + lab for lab in labels] + [BIAS]
 
@@ -56,10 +63,7 @@ def fit_head(
     w = np.zeros((feats.shape[1], len(labels)))
     m, v = np.zeros_like(w), np.zeros_like(w)
     for t in range(1, steps + 1):
-        logits = feats @ w
-        p = np.exp(logits - logits.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        grad = feats.T @ (p - target) / len(feats) + l2 * w
+        grad = feats.T @ (_softmax(feats @ w) - target) / len(feats) + l2 * w
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
         w -= rate * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
@@ -84,13 +88,12 @@ class EncoderHead:
             raise ConfigError(f"the encoder head has features it cannot read ({sorted(unknown)[:3]}…): was it fitted for {dim} numbers?")
         zero = [0.0] * len(model.labels)
         self.labels = model.labels
+        self._dim = dim
         self._w = np.array([model.weights.get(n, zero) for n in names])
 
     def probabilities(self, vectors: np.ndarray, hybrid_logp: np.ndarray) -> np.ndarray:
         """Each row's probability of each of `labels`."""
         import numpy as np
 
-        dim = self._w.shape[0] - len(self.labels) - 1
-        logits = np.asarray(vectors, dtype=np.float64) @ self._w[:dim] + hybrid_logp @ self._w[dim:-1] + self._w[-1]
-        p = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return p / p.sum(axis=1, keepdims=True)
+        dim = self._dim
+        return _softmax(np.asarray(vectors, dtype=np.float64) @ self._w[:dim] + hybrid_logp @ self._w[dim:-1] + self._w[-1])

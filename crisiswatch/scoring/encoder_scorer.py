@@ -19,7 +19,7 @@ from crisiswatch.scoring.encoder import SETTING, SentenceEncoder, bundled_encode
 from crisiswatch.scoring.encoder_head import EncoderHead, log_probabilities
 from crisiswatch.scoring.hybrid_scorer import HybridScorer, load_model
 from crisiswatch.scoring.linear_model import LinearModel
-from crisiswatch.scoring.types import TextScore
+from crisiswatch.scoring.types import TextScore, paired_hints
 
 ENCODER_MODEL = "sentiment-encoder.tsv"
 ENCODED_LANGUAGES = frozenset({"es", "en"})
@@ -49,10 +49,7 @@ class EncoderScorer:
         self._head = EncoderHead(model, int(model.header.get("dimensions", "384")))
 
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]:
-        if lang_hints is not None and len(lang_hints) != len(texts):
-            raise ValueError(f"{len(texts)} texts but {len(lang_hints)} language hints")
-        hints = lang_hints if lang_hints is not None else [None] * len(texts)
-        readings = [self._hybrid.read(t, h) for t, h in zip(texts, hints, strict=True)]
+        readings = [self._hybrid.read(t, h) for t, h in zip(texts, paired_hints(texts, lang_hints), strict=True)]
         hybrid = [self._hybrid.probabilities(r) for r in readings]
         chosen = [i for i, r in enumerate(readings) if r.lang in ENCODED_LANGUAGES and max(hybrid[i]) < HYBRID_SURE]
         if chosen:

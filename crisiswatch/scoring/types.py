@@ -41,12 +41,19 @@ class TextScorer(Protocol):
     def score_texts(self, texts: Sequence[str], lang_hints: Sequence[str | None] | None = None) -> list[TextScore]: ...
 
 
+def paired_hints(texts: Sequence[str], lang_hints: Sequence[str | None] | None) -> Sequence[str | None]:
+    """A language hint for each text: the ones given, which must pair with the texts, or None for each."""
+    if lang_hints is None:
+        return [None] * len(texts)
+    if len(lang_hints) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(lang_hints)} language hints")
+    return lang_hints
+
+
 def score_each(
     score_text: Callable[[str, str | None], TextScore], texts: Sequence[str], lang_hints: Sequence[str | None] | None
 ) -> list[TextScore]:
     """score_texts for a scorer that reads one text at a time (hints, when given, pair with the texts)."""
     if lang_hints is None:
         return [score_text(t, None) for t in texts]
-    if len(lang_hints) != len(texts):
-        raise ValueError(f"{len(texts)} texts but {len(lang_hints)} language hints")
-    return [score_text(t, h) for t, h in zip(texts, lang_hints, strict=True)]
+    return [score_text(t, h) for t, h in zip(texts, paired_hints(texts, lang_hints), strict=True)]
