@@ -6,7 +6,7 @@ model's log-probabilities; it was trained on the corpus written for crisiswatch,
 evaluation data (`python -m crisiswatch.scoring.training --encoder` rebuilds it). Texts in other languages
 keep the hybrid scorer's sentiment, and so do texts its model is already sure of (HYBRID_SURE): on the
 labelled dev files the head overturned almost none of those (every metric the same to three decimals), and
-leaving them out spares a third to a half of the encoding. Category and crisis terms come from the rules
+leaving them out spares a quarter to a half of the encoding. Category and crisis terms come from the rules
 for every text. Texts are encoded in batches: a few dozen a second on each CPU core.
 """
 
