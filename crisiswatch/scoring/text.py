@@ -33,6 +33,29 @@ _ES_CUES = frozenset(
     " porque sin todo gracias hoy vuelo vuelos".split()
 )
 _ES_CHARS = re.compile(r"[ñ¿¡áéíóúÁÉÍÓÚÑ]")
+# frequent words of the languages most often mistaken for Spanish or English, none of them a Spanish or English cue
+# above nor a common word of either (so no "dos", "mes", "bien", "pelo", "volo", "per", "die"); written accent-free, as
+# the tokens see them (ã, õ and ç are kept)
+_OTHER_LANGUAGE_WORDS = {
+    "pt": (
+        "não nao voce voces vc vcs obrigado obrigada muito muita uma em das pra ao meu minha isso isto voo ou eu estou"
+        " tem ainda hoje depois agora mais quando onde são sao vai foi bom boa ele ela tambem essa esse numa então"
+        " entao fazer atendimento nem seu sua cade"
+    ),
+    "fr": (
+        "et est pas je vous nous une des du avec dans ce cette qui ne ma merci c'est j'ai n'est il elle aux vol"
+        " bonjour toujours encore rien suis sont avoir fait votre depuis chez leur aussi alors quoi ça"
+    ),
+    "it": (
+        "non sono della questo questa grazie ancora sempre anche molto gli nel perche hanno essere tutto tutti"
+        " ciao ho abbiamo stato"
+    ),
+    "de": (
+        "und ist nicht ich der das mit fur auf ein eine zu wir danke flug noch schon sehr aber bitte dass habe haben"
+        " wird kein keine nur auch mein meine heute"
+    ),
+}
+_OTHER_LETTERS = re.compile(r"[ãõçœßäöëïÃÕÇ]")
 
 
 def normalise(text: str) -> str:
@@ -68,6 +91,8 @@ for _w in _EN_CUES & _ES_CUES:
     _CUES[_w] = 0
 _CUE_WORDS = frozenset(_CUES)
 _NO_CUE = repeat(0)  # endless: map(_CUES.get, tokens, _NO_CUE) reads a missing word as 0
+_OTHER_CUES = {w: lang for lang, words in _OTHER_LANGUAGE_WORDS.items() for w in words.split() if w not in _CUES}
+_OTHER_CUE_WORDS = frozenset(_OTHER_CUES)
 
 
 def language_from_hint(hint: str | None) -> Language | None:
@@ -88,5 +113,27 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
     spanish_letters = not text.isascii() and _ES_CHARS.search(text) is not None
     if not spanish_letters and _CUE_WORDS.isdisjoint(tokens):
         return "other"
+    if not _OTHER_CUE_WORDS.isdisjoint(tokens) and _another_language(text, tokens):
+        return "other"
     score = sum(map(_CUES.get, tokens, _NO_CUE)) - (2 if spanish_letters else 0)
     return "en" if score > 0 else "es" if score < 0 else ("es" if spanish_letters else "en")
+
+
+def _another_language(text: str, tokens: list[str]) -> bool:
+    """True when the words of Portuguese, French, Italian or German outnumber both the Spanish and the English cues
+    (at least two of them): such texts share enough words with Spanish to be read as Spanish otherwise."""
+    counts = dict.fromkeys(_OTHER_LANGUAGE_WORDS, 0)
+    en = es = 0
+    for t in tokens:
+        cue = _CUES.get(t)
+        if cue is not None:
+            en += cue > 0
+            es += cue < 0
+        elif t in _OTHER_CUES:
+            counts[_OTHER_CUES[t]] += 1
+    if not text.isascii():
+        letters = len(_OTHER_LETTERS.findall(text))
+        counts["pt"] += letters
+        counts["fr"] += letters
+    best = max(counts.values())
+    return best >= 2 and best > en and best > es

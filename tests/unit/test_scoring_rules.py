@@ -75,6 +75,16 @@ def test_extra_crisis_terms_per_scorer() -> None:
         ("Bonjour à tous", "fr", "other"),
         ("the flight was late", "und", "en"),
         ("12345 !!!", None, "other"),
+        # languages that share words with Spanish or English are not read as either
+        ("Não consigo falar com o atendimento, o voo foi cancelado", None, "other"),
+        ("Vocês são uma vergonha, minha mala sumiu", None, "other"),
+        ("Mon vol est annulé et personne ne répond, c'est une honte", None, "other"),
+        ("Il volo è in ritardo di tre ore e nessuno ci dice niente", None, "other"),
+        ("Der Flug ist seit zwei Stunden verspätet und niemand hilft uns", None, "other"),
+        # ... while Spanish and English words that look like theirs stay where they belong
+        ("che, hace dos meses que vos no me devolvés la plata, un mes más y voy a la OCU", None, "es"),
+        ("vuelo a Sao Paulo cancelado, tres horas en la cola y nadie da explicaciones", None, "es"),
+        ("non-stop flight to Paris and the crew made us wait, get em fired", None, "en"),
     ],
 )
 def test_language(text: str, hint: str | None, lang: str) -> None:
