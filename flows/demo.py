@@ -19,7 +19,7 @@ from crisiswatch.settings import environment
 
 DEMO_ADS = Path(__file__).resolve().parent.parent / "crisiswatch" / "demo" / "ads.yaml"
 DEMO_START = datetime(2026, 3, 2, 5, tzinfo=timezone.utc)
-CALM_UNTIL = datetime(2026, 3, 6, 11, tzinfo=timezone.utc)
+CALM_UNTIL = datetime(2026, 3, 6, 14, tzinfo=timezone.utc)  # the crisis starts at 14:10
 DEMO_END = datetime(2026, 3, 6, 20, tzinfo=timezone.utc)
 DEMO_APPROVER = "demo (auto-approved: in production a person approves in the Prefect UI or with `crisiswatch approve`)"
 SANDBOX_TOKEN = "demo-sandbox-token"
