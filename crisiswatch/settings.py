@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     casebook_dir: Path = Field(Path("casebook"))
 
     scorer: str = Field("lexicon", description="text scorer: a registered name, an entry point, or package.module:Class")
+    encoder_threads: int | None = Field(
+        None, ge=1, description="CPU threads the encoder scorer may use (default: every core); set it where a worker shares the machine"
+    )
     data_dir: Path | None = Field(None, description="labelled data for `crisiswatch evaluate` (default ../shared/data)")
 
     approval_poll_seconds: int = Field(10, ge=1, description="how often a paused crisis flow checks for the approval form")

