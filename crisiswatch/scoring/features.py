@@ -5,7 +5,7 @@ from __future__ import annotations
 from crisiswatch.scoring.decision import decide
 from crisiswatch.scoring.lexicon_scorer import Reading
 from crisiswatch.scoring.linear_model import Features
-from crisiswatch.scoring.sentiment import NEGATORS
+from crisiswatch.scoring.sentiment import NEGATORS, is_negator
 from crisiswatch.scoring.text import HANDLE
 
 _SKIP = frozenset("! ?".split())
@@ -35,7 +35,7 @@ def words(reading: Reading) -> list[str]:
         if tok in _SKIP:
             out.append(tok)
             flip = 0
-        elif tok in NEGATORS or tok.endswith("n't"):
+        elif is_negator(tok):
             out.append(tok)
             flip = 2
         else:

@@ -14,6 +14,13 @@ NEGATORS = frozenset(
     " hasnt hasn't hadnt hadn't aint ain't without arent aren't"
     " ni nunca jamas tampoco nadie ningun ninguna sin".split()
 )
+
+
+def is_negator(token: str) -> bool:
+    """A word that flips what follows: a negator of either language, or any English n't contraction."""
+    return token in NEGATORS or token.endswith("n't")
+
+
 BOOSTERS = {
     **dict.fromkeys("very so really extremely totally absolutely completely utterly super incredibly seriously"
                     " truly highly most such too especially".split(), 0.293),
@@ -71,7 +78,7 @@ def valence_parts(
             b = BOOSTERS.get(prev)
             if b is not None:
                 v += sign * b * _WEIGHTS[j]  # type: ignore[operator]
-            elif prev in NEGATORS or prev.endswith("n't"):
+            elif is_negator(prev):
                 negated = True
                 if sentiments[i - j] == NEGATOR_CUE:
                     sentiments[i - j] = 0.0  # the negator counts through the word it flips
