@@ -120,8 +120,9 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
 
 
 def _another_language(text: str, tokens: list[str]) -> bool:
-    """True when the words of Portuguese, French, Italian or German outnumber both the Spanish and the English cues
-    (at least two of them): such texts share enough words with Spanish to be read as Spanish otherwise."""
+    """True when the words of Portuguese, French, Italian or German, with the letters neither Spanish nor English
+    writes (ã, ç, ß...), outnumber both the Spanish and the English cues (at least two of them): such texts share
+    enough words with Spanish to be read as Spanish otherwise."""
     counts = dict.fromkeys(_OTHER_LANGUAGE_WORDS, 0)
     en = es = 0
     for t in tokens:
@@ -131,9 +132,5 @@ def _another_language(text: str, tokens: list[str]) -> bool:
             es += cue < 0
         elif t in _OTHER_CUES:
             counts[_OTHER_CUES[t]] += 1
-    if not text.isascii():
-        letters = len(_OTHER_LETTERS.findall(text))
-        counts["pt"] += letters
-        counts["fr"] += letters
-    best = max(counts.values())
+    best = max(counts.values()) + (0 if text.isascii() else len(_OTHER_LETTERS.findall(text)))
     return best >= 2 and best > en and best > es
