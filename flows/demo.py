@@ -21,7 +21,7 @@ DEMO_ADS = Path(__file__).resolve().parent.parent / "crisiswatch" / "demo" / "ad
 DEMO_START = datetime(2026, 3, 2, 5, tzinfo=timezone.utc)
 CALM_UNTIL = datetime(2026, 3, 6, 14, tzinfo=timezone.utc)  # the crisis starts at 14:10
 DEMO_END = datetime(2026, 3, 6, 20, tzinfo=timezone.utc)
-DEMO_APPROVER = "demo (auto-approved: in production a person approves in the Prefect UI or with `crisiswatch approve`)"
+DEMO_APPROVER = "crisiswatch-demo"  # the stand-in approver: a name, so the Spanish and English post-mortems both read it
 SANDBOX_TOKEN = "demo-sandbox-token"
 FOLLOW_UP_STEP = timedelta(hours=1)
 

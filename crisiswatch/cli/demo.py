@@ -51,7 +51,7 @@ def demo(
         "English mentions, a viral compliment, a troll, then a customer nobody answered starts a crisis.\n"
         "Everything runs through the real clients (tweepy, google-ads) against local sandboxes, in simulated time.\n"
     )
-    from flows.demo import run_demo  # imports Prefect: after its settings are in place
+    from flows.demo import DEMO_APPROVER, run_demo  # imports Prefect: after its settings are in place
 
     started = time.monotonic()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=False) as bar:
@@ -72,7 +72,9 @@ def demo(
         raise typer.Exit(1)
     console.print(summary_table(result, elapsed))
     console.print(
-        "\nLook at the runs, their artifacts (origin table, tickets, post-mortem) and the approval form in the Prefect UI:\n"
+        f"\nThe demo approved the reply drafts itself, as `{DEMO_APPROVER}`; in production a person approves them in the "
+        "Prefect UI's approval form or with `crisiswatch approve`.\n"
+        "Look at the runs, their artifacts (origin table, tickets, post-mortem) and the approval form in the Prefect UI:\n"
         f"  PREFECT_HOME={prefect_home} .venv/bin/prefect server start\n"
         "  then open http://127.0.0.1:4200\n"
         f"Tickets: .venv/bin/crisiswatch tickets list --database-url {result.database_url}\n",
