@@ -84,7 +84,7 @@ def evaluation_table(results: list) -> Table:  # list[evaluation.Result]
     table = Table(title="crisiswatch scoring on labelled data (dev files)")
     table.add_column("data set")
     table.add_column("rows", justify="right")
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     for name in systems:
         table.add_column(name, justify="right")
     table.add_column("goal", justify="right")

@@ -47,6 +47,17 @@ def test_evaluate_on_a_small_data_dir(tmp_path: Path) -> None:
     assert "macro_f1" in result.output and "1.000" in result.output
 
 
+def test_evaluate_names_every_metric_whole_in_a_narrow_terminal(tmp_path: Path) -> None:
+    (tmp_path / "airline-dev.csv").write_text(
+        "tweet_id,sentiment,negative_reason,text\n1,negative,Lost Luggage,you lost my bag\n2,positive,,great crew\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["evaluate", "--data-dir", str(tmp_path)], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    table = result.output.split("goals met")[0]
+    assert all(m in table for m in ("accuracy", "macro_f1", "negative_f1", "category_accuracy")), table
+
+
 def test_evaluate_without_data(tmp_path: Path) -> None:
     result = runner.invoke(app, ["evaluate", "--data-dir", str(tmp_path / "nothing")])
     assert result.exit_code == 2 and "CRISISWATCH_DATA_DIR" in result.output
