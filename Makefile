@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# pytest-xdist workers for `make test` (much of the suite waits on servers and subprocesses; `make test TEST_WORKERS=0` runs it in one process)
+TEST_WORKERS ?= 2
 
 .PHONY: install demo test bench eval clean
 
@@ -17,7 +19,7 @@ demo: install
 	$(BIN)/crisiswatch demo
 
 test: install
-	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 bench: install
 	@for b in ingest scoring ads_pause; do echo "== tests.bench.$$b"; $(BIN)/python -m tests.bench.$$b || exit 1; done

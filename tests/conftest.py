@@ -12,6 +12,10 @@ from sqlalchemy import create_engine, text
 
 from crisiswatch.db.session import get_engine, upgrade_database
 
+# Rich fixes a console's width from COLUMNS when the console is made (the CLI's are made at import), and a
+# pytest-xdist worker starts with COLUMNS=80; without it each CLI test's own COLUMNS is read when it prints.
+os.environ.pop("COLUMNS", None)
+
 REPO = Path(__file__).resolve().parent.parent
 # the Google Ads sandbox (`sandbox`) and settings pointing at it (`settings`), for the ads tests of every layer
 pytest_plugins = ["tests.integration.google_ads_fixtures"]
