@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from crisiswatch.errors import ConfigError, CrisiswatchError, RejectedInput
-
-OUT_COLUMNS = ("lang", "sentiment", "sentiment_score", "category", "risk")
-BATCH = 1000
+from crisiswatch.errors import ConfigError, CrisiswatchError
 
 
 def _scorer(name: str | None):  # noqa: ANN202
@@ -22,49 +16,6 @@ def _scorer(name: str | None):  # noqa: ANN202
     from crisiswatch.settings import get_settings
 
     return get_scorer(name or get_settings().scorer)
-
-
-def _batches(reader: csv.DictReader, size: int) -> Iterator[list[dict[str, str]]]:
-    batch: list[dict[str, str]] = []
-    for row in reader:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def score_csv(src: Path, dst: Path, text_column: str, scorer_name: str | None = None, lang_column: str | None = None) -> int:
-    """Copy src to dst adding lang, sentiment, sentiment_score, category and risk; streams in batches."""
-    from crisiswatch.scoring.mentions import mention_risk
-
-    scorer = _scorer(scorer_name)
-    csv.field_size_limit(sys.maxsize)
-    try:
-        fin = src.open(encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise RejectedInput(f"input CSV {src} does not exist") from None
-    n = 0
-    with fin, dst.open("w", encoding="utf-8", newline="") as fout:
-        reader = csv.DictReader(fin)
-        columns = list(reader.fieldnames or [])
-        for wanted, option in ((text_column, "--text-column"), (lang_column, "--lang-column")):
-            if wanted is not None and wanted not in columns:
-                raise RejectedInput(
-                    f"{src} has no column {wanted!r} ({option}); its columns are: {', '.join(columns) or '(none: empty file?)'}"
-                )
-        extra = [c for c in OUT_COLUMNS if c not in columns]
-        writer = csv.DictWriter(fout, fieldnames=columns + extra)
-        writer.writeheader()
-        for batch in _batches(reader, BATCH):
-            hints = [r.get(lang_column) or None for r in batch] if lang_column else None
-            for row, s in zip(batch, scorer.score_texts([r[text_column] or "" for r in batch], hints), strict=True):
-                row.update(lang=s.lang, sentiment=s.sentiment, sentiment_score=f"{s.sentiment_score:.4f}",
-                           category=s.category, risk=f"{mention_risk(s):.1f}")
-                writer.writerow(row)
-                n += 1
-    return n
 
 
 def default_data_dir() -> Path:
@@ -117,10 +68,13 @@ def register(app: typer.Typer) -> None:
         text_column: str = typer.Option("text", "--text-column", help="the column holding the text"),
         lang_column: str = typer.Option(None, "--lang-column", help="optional column with X's lang code"),
         scorer: str = typer.Option(None, "--scorer", envvar="CRISISWATCH_SCORER", help="scorer name or module:Class"),
+        encoding: str = typer.Option("utf-8", "--encoding", help="the input's text encoding (cp1252 or latin-1 for many spreadsheets); the output is UTF-8"),
     ) -> None:
-        """Add lang, sentiment, sentiment_score, category and risk columns to any CSV."""
+        """Add lang, sentiment, sentiment_score, category and risk columns to any CSV (its delimiter , ; tab or | is kept)."""
+        from crisiswatch.scoring.csv_file import score_csv
+
         try:
-            n = score_csv(input_csv, out, text_column, scorer, lang_column)
+            n = score_csv(input_csv, out, text_column, _scorer(scorer), lang_column, encoding)
         except CrisiswatchError as exc:
             fail(exc)
         Console(stderr=True).print(f"scored {n} rows -> {out}")

@@ -71,3 +71,70 @@ def test_evaluate_every_nth_row(tmp_path: Path) -> None:
     assert " 4 " in result.output  # rows 0, 3, 6 and 9
     result = runner.invoke(app, ["evaluate", "--data-dir", str(tmp_path), "--every", "0"])
     assert result.exit_code == 2 and "--every" in result.output
+
+
+def _score(src: Path, out: Path, *extra: str):  # noqa: ANN202
+    return runner.invoke(app, ["score", str(src), "--out", str(out), *extra])
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_spreadsheets_semicolons_and_tabs_are_read_and_kept(tmp_path: Path) -> None:
+    for delimiter in (";", "\t"):
+        src = tmp_path / "in.csv"
+        src.write_text(f'id{delimiter}text\n1{delimiter}"qué mal servicio, una estafa"\n', encoding="utf-8")
+        result = _score(src, tmp_path / "out.csv")
+        assert result.exit_code == 0, result.output
+        rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8"), delimiter=delimiter))
+        assert rows[0]["text"] == "qué mal servicio, una estafa" and rows[0]["sentiment"] == "negative"
+        assert rows[0]["lang"] == "es"
+
+
+def test_a_delimiter_inside_quotes_does_not_decide(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text('"id;n","text; comment"\n1,"awful; truly awful"\n', encoding="utf-8")
+    result = _score(src, tmp_path / "out.csv", "--text-column", "text; comment")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert rows[0]["id;n"] == "1" and rows[0]["sentiment"] == "negative"
+
+
+def test_a_windows_spreadsheet_needs_its_encoding_and_nothing_is_overwritten_before(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    rows = ["id,text"] + [f"{i},todo bien con el pedido {i}" for i in range(2500)] + ["2500,café frío y pésimo servicio"]
+    src.write_bytes(("\n".join(rows) + "\n").encode("cp1252"))
+    out = tmp_path / "out.csv"
+    out.write_text("last week's scores\n", encoding="utf-8")
+    result = _score(src, out)
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "line 2502" in message and "--encoding cp1252" in message and "0xe9" in message
+    assert out.read_text(encoding="utf-8") == "last week's scores\n" and _leftovers(tmp_path) == []
+
+    result = _score(src, out, "--encoding", "cp1252")
+    assert result.exit_code == 0, result.output
+    scored = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(scored) == 2501 and scored[-1]["text"] == "café frío y pésimo servicio"
+    assert scored[-1]["sentiment"] == "negative"
+
+
+def test_a_row_wider_than_the_header_is_named_and_nothing_is_written(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,text\n1,fine\n2,late again, and rude\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = _score(src, out)
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "line 3: 3 fields where the header has 2" in message and "quoted" in message
+    assert not out.exists() and _leftovers(tmp_path) == []
+
+
+def test_unknown_encoding_and_a_folder_are_refused(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("text\nhello\n", encoding="utf-8")
+    result = _score(src, tmp_path / "o.csv", "--encoding", "klingon")
+    assert result.exit_code == 2 and "unknown --encoding 'klingon'" in result.output
+    result = _score(tmp_path, tmp_path / "o.csv")
+    assert result.exit_code == 2 and "is a folder" in result.output
