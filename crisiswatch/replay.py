@@ -125,7 +125,7 @@ def parse_replay_line(line: str, lineno: int = 0) -> ReplayPost:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise RejectedInput(f"replay line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        raise RejectedInput(f"replay line {lineno}: not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})") from None
     except RecursionError:
         raise RejectedInput(f"replay line {lineno}: JSON nested too deeply") from None
     return parse_replay_obj(obj, lineno)

@@ -62,3 +62,26 @@ def test_read_replay_strict_and_lenient(tmp_path, caplog):
     assert "replay line 4: not valid JSON" in caplog.text
     with pytest.raises(RejectedInput, match="does not exist"):
         list(read_replay(tmp_path / "missing.jsonl"))
+
+
+def test_the_replay_command_refuses_bad_input_before_any_flow_run(tmp_path):
+    """One line naming the problem, no Prefect traceback, no failed run in the history (no server is even asked)."""
+    from typer.testing import CliRunner
+
+    from crisiswatch.cli.main import app
+    from crisiswatch.demo.timeline import BRAND_CONFIG
+
+    good = json.dumps(make_post(5, "hi", author_id=9, username="ann", created_at=T0))
+    timeline = tmp_path / "t.jsonl"
+    timeline.write_text(good + "\n" + '{"data": {"text": "\x01"\n', encoding="utf-8")
+    env = {"PREFECT_API_URL": "http://127.0.0.1:9/api"}  # nothing listens there: a flow run would fail differently
+    runner = CliRunner()
+
+    result = runner.invoke(app, ["replay", str(timeline), "--config", str(BRAND_CONFIG)], env=env)
+    assert result.exit_code == 2
+    assert " ".join(result.output.split()) == (
+        f"error: {timeline}: replay line 2: not valid JSON (Invalid control character at column 20)"
+    )
+    timeline.write_text(good + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["replay", str(timeline), "--config", str(BRAND_CONFIG), "--brand", "nope"], env=env)
+    assert result.exit_code == 2 and "no brand 'nope' in the config; brands: cosechaya" in result.output
