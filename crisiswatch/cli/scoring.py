@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
             n = score_csv(input_csv, out, text_column, _scorer(scorer), lang_column, encoding)
         except CrisiswatchError as exc:
             fail(exc)
-        Console(stderr=True).print(f"scored {n} rows -> {out}")
+        Console(stderr=True).print(f"scored {n} row{'' if n == 1 else 's'} -> {out}")
 
     @app.command("evaluate")
     def evaluate(

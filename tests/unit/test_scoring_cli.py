@@ -135,6 +135,6 @@ def test_unknown_encoding_and_a_folder_are_refused(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("text\nhello\n", encoding="utf-8")
     result = _score(src, tmp_path / "o.csv", "--encoding", "klingon")
-    assert result.exit_code == 2 and "unknown --encoding 'klingon'" in result.output
+    assert result.exit_code == 2 and "unknown --encoding 'klingon'" in " ".join(result.output.split())
     result = _score(tmp_path, tmp_path / "o.csv")
-    assert result.exit_code == 2 and "is a folder" in result.output
+    assert result.exit_code == 2 and "is a folder, not a file" in " ".join(result.output.split())
