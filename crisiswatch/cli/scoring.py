@@ -71,10 +71,17 @@ def register(app: typer.Typer) -> None:
         encoding: str = typer.Option("utf-8", "--encoding", help="the input's text encoding (cp1252 or latin-1 for many spreadsheets); the output is UTF-8"),
     ) -> None:
         """Add lang, sentiment, sentiment_score, category and risk columns to any CSV (its delimiter , ; tab or | is kept)."""
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         from crisiswatch.scoring.csv_file import score_csv
 
+        progress = Progress(SpinnerColumn(), TextColumn("scored {task.completed:,.0f} rows"), TimeElapsedColumn(),
+                            console=Console(stderr=True), transient=True)  # shown only in a terminal
         try:
-            n = score_csv(input_csv, out, text_column, _scorer(scorer), lang_column, encoding)
+            with progress:
+                task = progress.add_task("score", total=None)
+                n = score_csv(input_csv, out, text_column, _scorer(scorer), lang_column, encoding,
+                              on_batch=lambda done: progress.update(task, completed=done))
         except CrisiswatchError as exc:
             fail(exc)
         Console(stderr=True).print(f"scored {n} row{'' if n == 1 else 's'} -> {out}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from crisiswatch.errors import RejectedInput
@@ -59,8 +59,9 @@ def _batches(rows: Iterator[dict[str, str]], size: int) -> Iterator[list[dict[st
 
 
 def score_csv(src: Path, dst: Path, text_column: str, scorer: TextScorer, lang_column: str | None = None,
-              encoding: str = "utf-8") -> int:
+              encoding: str = "utf-8", on_batch: Callable[[int], None] | None = None) -> int:
     """Copy src to dst adding lang, sentiment, sentiment_score, category and risk; the number of rows scored.
+    on_batch hears the rows scored so far after each batch.
 
     dst appears only once every row is scored: a bad row, a bad byte or an interruption leaves whatever was
     at dst as it was."""
@@ -99,6 +100,8 @@ def score_csv(src: Path, dst: Path, text_column: str, scorer: TextScorer, lang_c
                                category=s.category, risk=f"{mention_risk(s):.1f}")
                     writer.writerow(row)
                     n += 1
+                if on_batch is not None:
+                    on_batch(n)
         tmp.replace(dst)
     except UnicodeDecodeError:
         line, byte = _first_bad_line(src, encoding)

@@ -138,3 +138,14 @@ def test_unknown_encoding_and_a_folder_are_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "unknown --encoding 'klingon'" in " ".join(result.output.split())
     result = _score(tmp_path, tmp_path / "o.csv")
     assert result.exit_code == 2 and "is a folder, not a file" in " ".join(result.output.split())
+
+
+def test_progress_is_heard_after_each_batch(tmp_path: Path) -> None:
+    from crisiswatch.scoring.csv_file import score_csv
+    from crisiswatch.scoring.lexicon_scorer import LexiconScorer
+
+    src = tmp_path / "in.csv"
+    src.write_text("text\n" + "".join(f"all good {i}\n" for i in range(2500)), encoding="utf-8")
+    heard: list[int] = []
+    assert score_csv(src, tmp_path / "out.csv", "text", LexiconScorer(), on_batch=heard.append) == 2500
+    assert heard == [1000, 2000, 2500]
