@@ -29,14 +29,22 @@ def _quiet_prefect(workdir: Path) -> Path:
     return Path(os.environ["PREFECT_HOME"])
 
 
+def _relative(path: str) -> str:
+    """A path below the working directory as written from there (what `make demo` prints is short)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path
+
+
 def summary_table(result: Any, elapsed: float) -> Table:
     from crisiswatch.demo.report import demo_summary
 
     table = Table(title="crisiswatch demo: what happened", show_header=False, title_justify="left")
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")  # a narrow terminal wraps the post-mortem's path, never cuts it
     for label, value in demo_summary(result.database_url, result.case_id):
-        table.add_row(label, value)
+        table.add_row(label, _relative(value) if label == "post-mortem" else value)
     table.add_row("wall time", f"{elapsed:.0f} s for {result.ticks} monitor ticks over {result.mentions:,} mentions")
     return table
 

@@ -96,6 +96,22 @@ def test_resolve_resumes_what_was_paused_and_finalises(demo: DemoResult, demo_sa
     assert len(versions) >= 2 and "Answer every complaint within an hour" in versions[-1].data
 
 
+def test_the_summary_shows_the_whole_postmortem_path_in_an_80_column_terminal(demo: DemoResult, monkeypatch) -> None:  # noqa: ANN001
+    from rich.console import Console
+
+    from crisiswatch.cli.demo import summary_table
+
+    with session_scope(demo.database_url) as s:
+        path = Path(s.scalars(select(PostMortem.path).where(PostMortem.case_id == demo.case_id)).one())
+    monkeypatch.chdir(path.parent.parent.parent)  # where `make demo` runs: the path is printed from there
+    console = Console(width=80, record=True)
+    console.print(summary_table(demo, 64.0))
+    screen = console.export_text()
+    assert max(len(line) for line in screen.splitlines()) <= 80 and "…" not in screen
+    cells = "".join(line.split("│")[2].strip() for line in screen.splitlines() if line.count("│") == 3)
+    assert str(path.relative_to(Path.cwd())) in cells
+
+
 def test_rerunning_the_crisis_response_does_nothing_twice(demo: DemoResult, tmp_path: Path) -> None:
     from flows.crisis import crisis_response
 
