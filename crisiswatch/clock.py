@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 _lock = threading.Lock()
 _offset = timedelta(0)
@@ -41,3 +42,15 @@ def simulated() -> Iterator[None]:
         yield
     finally:
         reset()
+
+
+def time_zone(name: str) -> tzinfo:
+    """The IANA time zone `name` (Europe/Madrid, America/Bogota, UTC); ValueError naming it when unknown."""
+    if name == "UTC":
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError; a malformed name a ValueError
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name such as Europe/Madrid, America/Bogota or UTC"
+        ) from None

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from crisiswatch.clock import time_zone
 from crisiswatch.errors import ConfigError
 
 CATEGORIES = (
@@ -132,6 +133,7 @@ class BrandConfig(_Strict):
     handle: str = Field(description="the brand's X username, without @")
     user_id: int | None = Field(None, description="the brand's X user id (looked up when absent)")
     languages: list[Literal["es", "en"]] = Field(default_factory=lambda: ["es", "en"], min_length=1)
+    timezone: str = Field("UTC", description="IANA time zone of the brand's audience (Europe/Madrid): the clock of its normal volume by hour of the week")
     queries: list[str] = Field(default_factory=list, description="recent-search queries: names, products, misspellings, hashtags")
     crisis_terms: list[str] = Field(default_factory=list, description="extra crisis terms for this brand")
     thresholds: Thresholds = Thresholds()
@@ -145,6 +147,12 @@ class BrandConfig(_Strict):
     def _slug(cls, v: str) -> str:
         if not _SLUG.match(v):
             raise ValueError("must be lowercase letters, digits, '-' or '_' (at most 63)")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        time_zone(v)
         return v
 
     @field_validator("handle")

@@ -41,7 +41,7 @@ def learn_baseline(db_url: str, brand_id: int, brand: BrandConfig, source: Menti
     """Cold start, once per brand: the normal volume by hour of the week from the recent counts endpoint."""
     if load_detector(db_url, brand_id, brand.thresholds) is not None:
         return False
-    baseline = baseline_for(brand.thresholds)
+    baseline = baseline_for(brand.thresholds, brand.timezone)
     logger = get_run_logger()
     try:
         buckets = source.recent_counts(counts_query(brand), now - timedelta(days=7), now, "hour")
@@ -58,7 +58,7 @@ def judge_windows(
     db_url: str, brand_id: int, brand: BrandConfig, scored: list[tuple[StoredMention, MentionScore]], now: datetime
 ) -> dict[str, Any]:
     """Store the scored mentions in their windows, judge the closed ones, open or update the case."""
-    steps = update_windows(db_url, brand_id, scored, now, brand.thresholds)
+    steps = update_windows(db_url, brand_id, scored, now, brand.thresholds, brand.timezone)
     logger = get_run_logger()
     for step in steps:
         if step.change is not None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from crisiswatch.clock import time_zone
 from crisiswatch.connectors.x.port import CountBucket
 from crisiswatch.detection.windows import WindowStats
 
@@ -14,9 +15,10 @@ HOURS_OF_WEEK = 168
 _FORMAT = 1
 
 
-def hour_of_week(at: datetime) -> int:
-    """0 = Monday 00:00-01:00 UTC ... 167 = Sunday 23:00-24:00 UTC."""
-    return at.weekday() * 24 + at.hour
+def hour_of_week(at: datetime, zone: tzinfo = timezone.utc) -> int:
+    """0 = Monday 00:00-01:00 ... 167 = Sunday 23:00-24:00, on the clock of `zone`."""
+    local = at.astimezone(zone)
+    return local.weekday() * 24 + local.hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,10 @@ class Expected:
 
 
 class Baseline:
-    """168 buckets of (volume, negative, negative reach) per window, with a floor against near-zero baselines."""
+    """168 buckets of (volume, negative, negative reach) per window, with a floor against near-zero baselines.
+
+    The hours of the week are those of the brand's `timezone`: people keep their daily rhythm when the clocks
+    change, so a summer-time change moves no bucket."""
 
     def __init__(
         self,
@@ -46,8 +51,11 @@ class Baseline:
         floor_negative: float = 4.0,
         clip: float = 3.0,
         prior_negative_share: float = 0.3,
+        timezone: str = "UTC",
     ) -> None:
         self.window_minutes = window_minutes
+        self.timezone = timezone
+        self._zone = time_zone(timezone)
         self.alpha = alpha
         self.floor_volume = floor_volume
         self.floor_negative = floor_negative
@@ -75,7 +83,7 @@ class Baseline:
 
     def expected(self, start: datetime) -> Expected:
         """The floored expectation for the window starting at `start`."""
-        raw = self._raw(hour_of_week(start))
+        raw = self._raw(hour_of_week(start, self._zone))
         if raw is None:
             return Expected(self.floor_volume, self.floor_negative, 0.0, 0, False)
         v, n, r, obs = raw
@@ -87,7 +95,7 @@ class Baseline:
         self, start: datetime, volume: float, negative: float, negative_reach: float = 0.0, clip: float | None = None
     ) -> None:
         """Fold one closed window in; once a bucket is known, spikes are clipped to `clip` x expected."""
-        b = self.buckets[hour_of_week(start)]
+        b = self.buckets[hour_of_week(start, self._zone)]
         c = self.clip if clip is None else clip
         if b[3] > 0:
             volume = min(volume, c * max(b[0], self.floor_volume))
@@ -136,6 +144,7 @@ class Baseline:
             "floor_negative": self.floor_negative,
             "clip": self.clip,
             "prior_negative_share": self.prior_negative_share,
+            "timezone": self.timezone,
             "buckets": [[round(x, 6) for x in b[:3]] + [int(b[3])] for b in self.buckets],
         }
 
@@ -150,6 +159,17 @@ class Baseline:
             floor_negative=d["floor_negative"],
             clip=d["clip"],
             prior_negative_share=d["prior_negative_share"],
+            timezone=d.get("timezone", "UTC"),  # baselines stored before time zones were on UTC
         )
         b.buckets = [[float(x[0]), float(x[1]), float(x[2]), int(x[3])] for x in d["buckets"]]
         return b
+
+    def in_timezone(self, timezone: str, at: datetime) -> Baseline:
+        """The same learnt rhythm on another clock: each bucket moves to the hour it is there in the week of `at`."""
+        moved = Baseline.from_dict({**self.to_dict(), "timezone": timezone})
+        monday = at.astimezone(moved._zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        monday -= timedelta(days=monday.weekday())
+        for how in range(HOURS_OF_WEEK):
+            instant = monday + timedelta(hours=how)  # wall-clock hours: a DST day keeps 24 buckets
+            moved.buckets[how] = list(self.buckets[hour_of_week(instant, self._zone)])
+        return moved

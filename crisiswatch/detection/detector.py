@@ -47,27 +47,30 @@ class DetectionStep:
         }
 
 
-def baseline_for(thresholds: Thresholds) -> Baseline:
-    """An empty baseline whose floor fits the thresholds: the minimum evidence is twice the negative floor."""
+def baseline_for(thresholds: Thresholds, timezone: str = "UTC") -> Baseline:
+    """An empty baseline whose floor fits the thresholds (the minimum evidence is twice the negative floor), on
+    the clock of the brand's time zone."""
     return Baseline(
         thresholds.window_minutes,
         floor_negative=thresholds.min_negative_mentions / 2,
         floor_volume=thresholds.min_negative_mentions / 2,
         clip=thresholds.volume_multiplier,
+        timezone=timezone,
     )
 
 
 class Detector:
     """Feed it every closed window of a brand, oldest first (empty windows too); persist `to_dict()`."""
 
-    def __init__(self, thresholds: Thresholds, baseline: Baseline | None = None, *, warmup_windows: int = WARMUP_WINDOWS):
+    def __init__(self, thresholds: Thresholds, baseline: Baseline | None = None, *, warmup_windows: int = WARMUP_WINDOWS,
+                 timezone: str = "UTC"):
         if baseline is not None and baseline.window_minutes != thresholds.window_minutes:
             raise ValueError(
                 f"baseline learnt on {baseline.window_minutes}-minute windows, thresholds.window_minutes is "
                 f"{thresholds.window_minutes}; re-seed the baseline"
             )
         self.thresholds = thresholds
-        self.baseline = baseline or baseline_for(thresholds)
+        self.baseline = baseline or baseline_for(thresholds, timezone)
         self.tracker = LevelTracker(thresholds)
         self.history: list[WindowStats] = []
         self.next_start: datetime | None = None

@@ -53,7 +53,7 @@ def detect_over_replay(
 ) -> ReplayReport:
     """Judge every window of the replay in order; a case opens at crisis and closes when the level is normal again."""
     t = brand.thresholds
-    detector = detector or Detector(t, baseline_for(t))
+    detector = detector or Detector(t, baseline_for(t, brand.timezone))
     stats = aggregate(
         (ScoredMention(m.x_id, m.created_at, m.author_x_id, s) for m, s in scored), t.window_minutes
     )

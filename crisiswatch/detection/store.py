@@ -16,6 +16,7 @@ Tick semantics (what the monitor flow must follow):
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +33,8 @@ from crisiswatch.detection.detector import DetectionStep, Detector
 from crisiswatch.detection.windows import ScoredMention, WindowStats, WindowTally, tally_mentions, window_start
 from crisiswatch.errors import ConfigError, TransientError
 from crisiswatch.scoring.types import MentionScore
+
+log = logging.getLogger(__name__)
 
 MAX_CATCH_UP = timedelta(days=7)  # after a long outage, judge at most this much of the past
 _ATTEMPTS = 4
@@ -72,7 +75,7 @@ def _retrying(fn: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _load_state(session: Session, brand_id: int, thresholds: Thresholds) -> tuple[DetectorState, Detector]:
+def _load_state(session: Session, brand_id: int, thresholds: Thresholds, timezone: str, now: datetime) -> tuple[DetectorState, Detector]:
     row = session.execute(
         select(DetectorState).where(DetectorState.brand_id == brand_id).with_for_update()
     ).scalar_one_or_none()
@@ -80,17 +83,21 @@ def _load_state(session: Session, brand_id: int, thresholds: Thresholds) -> tupl
         row = DetectorState(brand_id=brand_id, state={})
         session.add(row)
         session.flush()  # a concurrent first tick loses here (IntegrityError) and retries
-        return row, Detector(thresholds)
+        return row, Detector(thresholds, timezone=timezone)
     if not row.state:
-        return row, Detector(thresholds)
+        return row, Detector(thresholds, timezone=timezone)
     try:
-        return row, Detector.from_dict(thresholds, row.state)
+        det = Detector.from_dict(thresholds, row.state)
     except ValueError as exc:
         raise ConfigError(
             f"the stored detector state of brand {brand_id} does not fit the thresholds ({exc}); "
             "reset it with crisiswatch.detection.store.seed_detector",
             setting="thresholds.window_minutes",
         ) from exc
+    if det.baseline.timezone != timezone:  # the brand's time zone was changed: what was learnt moves with the clock
+        log.warning("brand %s: baseline moved from %s to %s hours", brand_id, det.baseline.timezone, timezone)
+        det.baseline = det.baseline.in_timezone(timezone, now)
+    return row, det
 
 
 def _set_counts(row: Window, w: WindowStats) -> None:
@@ -110,10 +117,11 @@ def _window_rows(session: Session, brand_id: int, starts: Sequence[datetime]) ->
     return {r.start: r for r in rows}
 
 
-def _update(db_url: str, brand_id: int, tallies: dict[datetime, WindowTally], now: datetime, t: Thresholds) -> list[DetectionStep]:
+def _update(db_url: str, brand_id: int, tallies: dict[datetime, WindowTally], now: datetime, t: Thresholds,
+            timezone: str) -> list[DetectionStep]:
     step_len = timedelta(minutes=t.window_minutes)
     with session_scope(db_url) as session:
-        state, det = _load_state(session, brand_id, t)
+        state, det = _load_state(session, brand_id, t, timezone, now)
         if det.next_start is None and tallies:
             det.next_start = min(tallies)  # a new detector starts judging at the first window it is given
         rows = _window_rows(session, brand_id, list(tallies))
@@ -169,12 +177,14 @@ def update_windows(
     scored: Sequence[tuple[MentionLike, MentionScore]],
     now: datetime,
     thresholds: Thresholds,
+    timezone: str = "UTC",
 ) -> list[DetectionStep]:
-    """Store this tick's scored mentions in their windows and judge every window complete at `now`."""
+    """Store this tick's scored mentions in their windows and judge every window complete at `now`; the brand's
+    normal volume is kept by the hours of `timezone` (its config's `timezone`)."""
     if now.tzinfo is None:
         raise ValueError("now must be UTC-aware")
     tallies = tally_mentions((_scored(m, s) for m, s in scored), thresholds.window_minutes)
-    return _retrying(lambda: _update(db_url, brand_id, tallies, now, thresholds))
+    return _retrying(lambda: _update(db_url, brand_id, tallies, now, thresholds, timezone))
 
 
 def seed_detector(db_url: str, brand_id: int, detector: Detector) -> None:

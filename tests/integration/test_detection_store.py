@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -182,3 +182,26 @@ def test_below_crisis_without_an_open_case_nothing_is_opened(db_url: str) -> Non
 
     calm = replace(step, level="normal", change=None)
     assert open_or_update_case(db_url, brand, calm).case_id is None
+
+
+def test_the_brands_time_zone_is_kept_and_a_changed_one_moves_what_was_learnt(db_url: str) -> None:
+    monday = datetime(2026, 3, 2, tzinfo=timezone.utc)
+    fresh = _brand(db_url)
+    update_windows(db_url, fresh, [], monday + PHASE, T, "Europe/Madrid")
+    assert load_detector(db_url, fresh, T).baseline.timezone == "Europe/Madrid"
+
+    with session_scope(db_url) as s:
+        s.add(Brand(slug="moved", name="Moved"))
+    with session_scope(db_url) as s:
+        moved = s.scalars(select(Brand.id).where(Brand.slug == "moved")).one()
+    base = baseline_for(T)  # learnt on UTC hours, as before brands had a time zone
+    for how in range(168):
+        base.learn(monday + timedelta(hours=how), float(10 + how), 2.0)
+    seed_detector(db_url, moved, Detector(T, base))
+    now = monday + timedelta(days=7) + PHASE
+    update_windows(db_url, moved, [], now, T, "America/Bogota")
+    stored = load_detector(db_url, moved, T).baseline
+    assert stored.timezone == "America/Bogota"
+    for how in range(0, 168, 5):
+        at = monday + timedelta(days=8, hours=how)
+        assert stored.expected(at).volume == base.expected(at).volume

@@ -15,6 +15,14 @@ def test_minimal_brand_gets_defaults() -> None:
     brand = cfg.brand("acme")
     assert brand.languages == ["es", "en"]
     assert brand.thresholds.crisis == 70
+    assert brand.timezone == "UTC"
+
+
+def test_time_zone_is_an_iana_name() -> None:
+    assert parse_config({**BASE, "timezone": "America/Bogota"}).brand("acme").timezone == "America/Bogota"
+    with pytest.raises(ConfigError) as exc:
+        parse_config({**BASE, "timezone": "CET+1"})
+    assert "timezone" in str(exc.value) and "unknown time zone 'CET+1'" in str(exc.value) and "Europe/Madrid" in str(exc.value)
 
 
 def test_unknown_department_in_routing_names_it() -> None:
