@@ -43,7 +43,7 @@ def check_config(path: Path = typer.Argument(..., help="brand config YAML")) -> 
     except CrisiswatchError as exc:
         fail(exc)
     for b in cfg.brands:
-        console.print(f"{b.slug}: @{b.handle}, {len(b.queries)} queries, {len(b.departments)} departments, languages {', '.join(b.languages)}")
+        console.print(f"{b.slug}: @{b.handle}, {len(b.queries)} queries, {len(b.departments)} departments, languages {', '.join(b.languages)}, time zone {b.timezone}")
 
 def _register_commands() -> None:
     """Each command group lives in its own module and adds itself to the app."""

@@ -54,3 +54,14 @@ def test_bad_yaml(tmp_path: Path) -> None:
     p.write_text("slug: [unclosed", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(p)
+
+
+def test_check_config_says_the_brands_time_zone() -> None:
+    from typer.testing import CliRunner
+
+    from crisiswatch.cli.main import app
+    from crisiswatch.demo.timeline import BRAND_CONFIG
+
+    result = CliRunner().invoke(app, ["check-config", str(BRAND_CONFIG)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "cosechaya: @CosechaYa" in result.output and "time zone America/Bogota" in result.output
