@@ -6,6 +6,7 @@ import csv
 import os
 import sys
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from crisiswatch.errors import RejectedInput
@@ -48,13 +49,7 @@ def _first_bad_line(src: Path, encoding: str) -> tuple[int, int]:
 
 
 def _batches(rows: Iterator[dict[str, str]], size: int) -> Iterator[list[dict[str, str]]]:
-    batch: list[dict[str, str]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
+    while batch := list(islice(rows, size)):
         yield batch
 
 
