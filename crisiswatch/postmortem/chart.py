@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 
+from crisiswatch.postmortem.formats import when
+
 WIDTH, HEIGHT = 960, 400
 LEFT, RIGHT, TOP, BOTTOM = 64, 64, 56, 64
 MAX_BARS = 400
@@ -146,7 +148,9 @@ def render_svg(points: Sequence[ChartPoint], labels: ChartLabels, marks: Sequenc
                 run = []
     # time axis
     step = time_step(t1 - t0)
-    tick = datetime.fromtimestamp(math.ceil(t0.timestamp() / step.total_seconds()) * step.total_seconds(), tz=t0.tzinfo)
+    shift = (t0.utcoffset() or timedelta(0)).total_seconds()  # ticks fall on round hours and days of the chart's clock
+    tick = datetime.fromtimestamp(math.ceil((t0.timestamp() + shift) / step.total_seconds()) * step.total_seconds() - shift,
+                                  tz=t0.tzinfo)
     fmt = "%m-%d" if step >= timedelta(days=1) else "%m-%d %H:%M"
     while tick <= t1:
         xt = x(tick)
@@ -180,9 +184,9 @@ def render_svg(points: Sequence[ChartPoint], labels: ChartLabels, marks: Sequenc
     return "\n".join(out) + "\n"
 
 
-def alt_text(points: Sequence[ChartPoint], fmt: str = "peak {volume} at {at} UTC, max risk {risk}") -> str:
+def alt_text(points: Sequence[ChartPoint], fmt: str = "peak {volume} at {at}, max risk {risk}") -> str:
     """A one-line description of the chart for its Markdown image (`fmt` in the document's language)."""
     if not points:
         return ""
     peak = max(points, key=lambda p: p.volume)
-    return fmt.format(volume=peak.volume, at=f"{peak.start:%Y-%m-%d %H:%M}", risk=f"{max(p.risk for p in points):.0f}")
+    return fmt.format(volume=peak.volume, at=when(peak.start), risk=f"{max(p.risk for p in points):.0f}")

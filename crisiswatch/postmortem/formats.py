@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta, timezone, tzinfo
+
+from crisiswatch.clock import time_zone
+
+_READER_ZONE: ContextVar[tzinfo] = ContextVar("reader_zone", default=timezone.utc)
+
+
+@contextmanager
+def reader_zone(name: str) -> Iterator[None]:
+    """Inside the block, times are written on the clock of the IANA zone `name` (the brand's `timezone`)."""
+    token = _READER_ZONE.set(time_zone(name))
+    try:
+        yield
+    finally:
+        _READER_ZONE.reset(token)
+
+
+def local(value: datetime) -> datetime:
+    """`value` on the reader's clock (a naive value is UTC, as the store keeps times)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(_READER_ZONE.get())
+
+
+def zone_label(value: datetime) -> str:
+    """'UTC', 'UTC-5' or 'UTC+5:30': the reader's clock at `value`."""
+    offset = local(value).utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign, minutes = ("-" if minutes < 0 else "+"), abs(minutes)
+    return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
 
 
 def when(value: datetime | str | None) -> str:
-    """'2026-03-06 15:45 UTC' (empty for none)."""
+    """'2026-03-06 15:45 UTC', or on the reader's clock '2026-03-06 10:45 UTC-5' (empty for none)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return f"{value:%Y-%m-%d %H:%M} UTC"
+    return f"{local(value):%Y-%m-%d %H:%M} {zone_label(value)}"
 
 
 def duration(delta: timedelta | None) -> str:

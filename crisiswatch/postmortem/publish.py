@@ -19,17 +19,18 @@ from crisiswatch.errors import RejectedInput
 from crisiswatch.postmortem.casebook import postmortem_name, similar_cases, write_index, write_text
 from crisiswatch.postmortem.chart import ChartLabels, alt_text, render_svg
 from crisiswatch.postmortem.context import chart_marks, chart_points, load_case, template_context
+from crisiswatch.postmortem.formats import local, reader_zone, zone_label
 from crisiswatch.rendering import render
 
 TEMPLATE = "postmortem.md.j2"
 MAX_EMBEDDED_CHART = 512_000  # bytes of SVG embedded in the Prefect artifact as a data URI
 CHART_LABELS = {
     "es": ChartLabels(title="", volume="menciones por ventana", negative="proporción negativa (%)", risk="riesgo (0-100)",
-                      right_axis="% / riesgo", time_axis="hora (UTC)", no_data="sin ventanas registradas en este periodo"),
-    "en": ChartLabels(title=""),
+                      right_axis="% / riesgo", time_axis="hora ({zone})", no_data="sin ventanas registradas en este periodo"),
+    "en": ChartLabels(title="", time_axis="time ({zone})"),
 }
 CHART_TITLE = {"es": "Caso {id} · {brand}: volumen, negatividad y riesgo", "en": "Case {id} · {brand}: volume, negativity and risk"}
-ALT = {"es": "pico de {volume} menciones el {at} UTC, riesgo máximo {risk}", "en": "peak of {volume} mentions at {at} UTC, max risk {risk}"}
+ALT = {"es": "pico de {volume} menciones el {at}, riesgo máximo {risk}", "en": "peak of {volume} mentions at {at}, max risk {risk}"}
 MARKS = {
     "es": {"first_signal": "primera señal", "declared": "declarada", "resolved": "resuelta", "watch": "alerta", "crisis": "crisis"},
     "en": {"first_signal": "first signal", "declared": "declared", "resolved": "resolved", "watch": "watch", "crisis": "crisis"},
@@ -93,17 +94,20 @@ def write_postmortem(db_url: str, case_id: int, brand: BrandConfig, *, casebook_
     casebook_dir = Path(casebook_dir)
     md_path, chart_path = casebook_dir / f"{stem}.md", casebook_dir / f"{stem}-chart.svg"
 
-    points = chart_points(data)
-    words = MARKS[lang]
-    svg = render_svg(
-        points,
-        replace(CHART_LABELS[lang], title=CHART_TITLE[lang].format(id=case_id, brand=brand.name)),
-        chart_marks(data, words),
-        thresholds=[(brand.thresholds.watch, words["watch"]), (brand.thresholds.crisis, words["crisis"])],
-    )
     similar = similar_cases(db_url, case_id, limit=similar_limit)
-    context = template_context(data, brand, lang=lang, chart_file=chart_path.name, chart_alt=alt_text(points, ALT[lang]),
-                               final=final, similar=similar)
+    with reader_zone(brand.timezone):  # every time on the brand's clock, with its offset from UTC
+        points = [replace(p, start=local(p.start), end=local(p.end)) for p in chart_points(data)]
+        words = MARKS[lang]
+        labels = CHART_LABELS[lang]
+        svg = render_svg(
+            points,
+            replace(labels, title=CHART_TITLE[lang].format(id=case_id, brand=brand.name),
+                    time_axis=labels.time_axis.format(zone=zone_label(data.case.declared_at))),
+            [replace(m, at=local(m.at)) for m in chart_marks(data, words)],
+            thresholds=[(brand.thresholds.watch, words["watch"]), (brand.thresholds.crisis, words["crisis"])],
+        )
+        context = template_context(data, brand, lang=lang, chart_file=chart_path.name, chart_alt=alt_text(points, ALT[lang]),
+                                   final=final, similar=similar)
     markdown = render(templates_dir, TEMPLATE, **context)
 
     write_text(chart_path, svg)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +105,7 @@ def test_resolve_resumes_our_campaigns_closes_tickets_and_finalises_the_postmort
     assert pm.final and pm.path == str(path.resolve()) and path.read_text(encoding="utf-8") == pm.markdown
     md = pm.markdown
     assert "> Versión final: el caso está cerrado." in md
-    assert f"| Resuelta | {case.resolved_at:%Y-%m-%d %H:%M} UTC |" in md
+    assert f"| Resuelta | {case.resolved_at - timedelta(hours=5):%Y-%m-%d %H:%M} UTC-5 |" in md  # Medellín's clock
     assert "- Responder cada queja de cobro en menos de 1 hora" in md and "- Reembolsar primero, explicar después" in md
     assert "Campaña aún pausada" not in md and "Ticket abierto" not in md
     actions = md.split("## Acciones", 1)[1].split("\n## ", 1)[0]

@@ -31,7 +31,8 @@ def demo_sandbox() -> Iterator[GoogleAdsSandbox]:
 
 
 def at(value: datetime) -> str:
-    return f"{value:%Y-%m-%d %H:%M} UTC"
+    """A stored UTC time as the demo brand's post-mortem writes it: Medellín's clock, UTC-5 all year."""
+    return f"{value - timedelta(hours=5):%Y-%m-%d %H:%M} UTC-5"
 
 
 def section(markdown: str, title: str) -> str:
@@ -66,6 +67,9 @@ def test_demo_postmortem_names_the_origin_links_the_chart_and_lists_every_action
         row = s.scalar(select(PostMortem).where(PostMortem.case_id == demo.case_id))
     assert n_windows > 40
     assert len(svg.findall(".//{http://www.w3.org/2000/svg}rect[@class='volume']")) == n_windows
+    texts = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "hora (UTC-5)" in texts  # the chart is on the brand's clock too
+    assert f"declarada {case.declared_at - timedelta(hours=5):%H:%M}" in texts
 
     # in the brand's first language (Spanish): the unheard customer is the origin, patient zero named and linked
     origin = section(md, "Origen")

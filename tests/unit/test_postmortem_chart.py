@@ -57,3 +57,13 @@ def test_scales() -> None:
     assert time_step(timedelta(days=5)) == timedelta(hours=12)
     assert time_step(timedelta(days=8)) == timedelta(days=1)
     assert alt_text(points([1, 9, 3])) == "peak 9 at 2026-03-06 09:15 UTC, max risk 14"
+
+
+def test_ticks_fall_on_round_hours_of_the_charts_own_clock() -> None:
+    from crisiswatch.postmortem.formats import local, reader_zone
+
+    with reader_zone("Asia/Kolkata"):  # UTC+5:30: UTC's round hours are half past there
+        pts = [ChartPoint(local(p.start), local(p.end), p.volume, p.negative, p.risk) for p in points([5] * 24)]
+    root = ET.fromstring(render_svg(pts, ChartLabels(title="t")))
+    ticks = [t for t in ("".join(x.itertext()) for x in root.iter("{http://www.w3.org/2000/svg}text")) if t.startswith("03-06 ")]
+    assert ticks and all(t.endswith(":00") for t in ticks) and "03-06 15:00" in ticks  # 09:30 UTC is 15:00 there
