@@ -29,14 +29,18 @@ def local(value: datetime) -> datetime:
     return value.astimezone(_READER_ZONE.get())
 
 
-def zone_label(value: datetime) -> str:
-    """'UTC', 'UTC-5' or 'UTC+5:30': the reader's clock at `value`."""
-    offset = local(value).utcoffset() or timedelta(0)
-    if not offset:
+def _offset_label(at: datetime) -> str:
+    """'UTC', 'UTC-5' or 'UTC+5:30': the offset of an aware datetime."""
+    minutes = int((at.utcoffset() or timedelta(0)).total_seconds() // 60)
+    if not minutes:
         return "UTC"
-    minutes = int(offset.total_seconds() // 60)
     sign, minutes = ("-" if minutes < 0 else "+"), abs(minutes)
     return f"UTC{sign}{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
+def zone_label(value: datetime) -> str:
+    """'UTC', 'UTC-5' or 'UTC+5:30': the reader's clock at `value`."""
+    return _offset_label(local(value))
 
 
 def when(value: datetime | str | None) -> str:
@@ -45,7 +49,8 @@ def when(value: datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return f"{local(value):%Y-%m-%d %H:%M} {zone_label(value)}"
+    at = local(value)
+    return f"{at:%Y-%m-%d %H:%M} {_offset_label(at)}"
 
 
 def duration(delta: timedelta | None) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from crisiswatch.clock import time_zone
 from crisiswatch.config import Thresholds
 from crisiswatch.detection.baseline import Baseline, hour_of_week
 from crisiswatch.detection.detector import Detector, baseline_for
@@ -17,8 +18,6 @@ W = timedelta(minutes=15)
 
 
 def test_hours_of_the_week_follow_the_brands_clock_through_a_summer_time_change() -> None:
-    from crisiswatch.clock import time_zone
-
     friday_before = datetime(2026, 3, 27, 8, tzinfo=timezone.utc)  # 09:00 in Madrid (CET)
     friday_after = datetime(2026, 4, 3, 7, tzinfo=timezone.utc)  # 09:00 in Madrid (CEST)
     madrid = time_zone(MADRID)
@@ -28,8 +27,6 @@ def test_hours_of_the_week_follow_the_brands_clock_through_a_summer_time_change(
 
 def _local_day(start: datetime, end: datetime, zone: str, busy: int = 40, quiet: int = 4) -> list:
     """A daily rhythm on the local clock: `busy` mentions a window from 09:00 to 21:00, `quiet` otherwise (three in ten negative)."""
-    from crisiswatch.clock import time_zone
-
     tz, out, t = time_zone(zone), [], start
     while t < end:
         n = busy if 9 <= t.astimezone(tz).hour < 21 else quiet
